@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { openDatabase, type Database } from './db/database';
+import { TokenIssuer } from './auth/tokens';
+import { createServices } from './services';
+import { buildVokiSchema } from './schema/build';
+import { requestLog } from './http/request-log';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { healthHandler } from './http/health';
+import { createGraphQLMiddleware } from './http/graphql';
+import { createRestMiddleware } from './http/rest';
+import { openApiRoutes } from './http/openapi';
+import type { ContextDeps } from './context';
+
+export interface VokiServer {
+  url: string;
+  httpServer: http.Server;
+  db: Database;
+  deps: ContextDeps;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<VokiServer> {
+  const db = await openDatabase(config, log);
+  const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
+  const services = createServices({ tokens, publicUrl: config.publicUrl });
+  const deps: ContextDeps = { orm: db.orm, tokens, services, log };
+  const schema = await buildVokiSchema();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(requestLog(log));
+  app.get('/health', healthHandler(db));
+  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  const graphql = await createGraphQLMiddleware(schema, deps);
+  app.use('/graphql', graphql.middleware);
+  app.use(openApiRoutes(schema));
+  app.use(createRestMiddleware(schema, deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ port, host: config.host, publicUrl: config.publicUrl, embeddedDatabase: db.embedded }, 'voki listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+      await drained;
+      clearTimeout(timer);
+      await graphql.server.stop();
+      await db.close();
+      log.info('voki stopped');
+    })());
+
+  return { url, httpServer, db, deps, close };
+}

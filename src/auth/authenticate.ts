@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badRequest, forbidden, unauthenticated } from '../errors';
+import { User } from '../entities';
+import { TENANT_FILTER } from '../entities/tenant-scoped';
+import type { TokenIssuer } from './tokens';
+import type { Scope } from './actor';
+
+export interface Credentials {
+  /** The raw Authorization header (or the graphql-ws/phoenix equivalent). */
+  authorization?: string;
+  /** The X-Tenant header. */
+  tenant?: string;
+}
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/**
+ * Turns request credentials into a Scope. The order of the checks is the contract: no or bad
+ * token → 401; X-Tenant missing → 400; X-Tenant not the token's tenant → 403; a user who has
+ * been deactivated or removed since the token was issued → 401.
+ */
+export async function authenticate(tokens: TokenIssuer, em: EntityManager, creds: Credentials): Promise<Scope> {
+  const token = bearerToken(creds.authorization);
+  if (!token) throw unauthenticated();
+  const claims = await tokens.verifyAccess(token);
+  const tenant = creds.tenant?.trim();
+  if (!tenant) throw badRequest('X-Tenant header is required');
+  if (tenant !== claims.tenantSlug) throw forbidden('X-Tenant does not match the token');
+  em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
+  const user = await em.findOne(User, { id: claims.userId });
+  if (!user || user.status !== 'active') throw unauthenticated();
+  return {
+    actor: { tenantId: claims.tenantId, tenantSlug: claims.tenantSlug, userId: user.id, role: user.role, name: user.name },
+    em,
+  };
+}
+
+/** Memoizes one authentication per request, errors included, so every resolver sees the same answer. */
+export function lazyScope(run: () => Promise<Scope>): () => Promise<Scope> {
+  let pending: Promise<Scope> | undefined;
+  return () => (pending ??= run());
+}
+

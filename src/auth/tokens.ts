@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { unauthenticated } from '../errors';
+import { isRole, type Role } from './roles';
+
+const ALG = 'HS256';
+const ISSUER = 'voki';
+
+/**
+ * Each kind of token has its own audience and `typ` claim, and verification demands both, so
+ * a refresh or customer token can never be accepted where an access token is expected.
+ */
+export type TokenKind = 'access' | 'refresh' | 'customer';
+const audience = (kind: TokenKind) => `voki:${kind}`;
+
+export interface AccessClaims { kind: 'access'; userId: string; tenantId: string; tenantSlug: string; role: Role }
+export interface RefreshClaims { kind: 'refresh'; userId: string; tenantId: string; familyId: string; jti: string }
+export interface CustomerClaims { kind: 'customer'; tenantId: string; callId: string; customerId: string }
+
+export class TokenIssuer {
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly accessTtl: number,
+    private readonly refreshTtl: number,
+  ) {}
+
+  get refreshTtlSeconds() {
+    return this.refreshTtl;
+  }
+
+  private sign(kind: TokenKind, subject: string, claims: Record<string, unknown>, ttl: number, jti: string = randomUUID()) {
+    return new SignJWT({ ...claims, typ: kind })
+      .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(audience(kind))
+      .setSubject(subject)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+      .sign(this.secret);
+  }
+
+  access(c: Omit<AccessClaims, 'kind'>) {
+    return this.sign('access', c.userId, { tid: c.tenantId, ten: c.tenantSlug, role: c.role }, this.accessTtl);
+  }
+
+  refresh(c: Omit<RefreshClaims, 'kind'>) {
+    return this.sign('refresh', c.userId, { tid: c.tenantId, fam: c.familyId }, this.refreshTtl, c.jti);
+  }
+
+  customer(c: Omit<CustomerClaims, 'kind'>, ttl: number) {
+    return this.sign('customer', c.customerId, { tid: c.tenantId, call: c.callId }, ttl);
+  }
+
+  private async verify(kind: TokenKind, token: string) {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALG],
+        issuer: ISSUER,
+        audience: audience(kind),
+        requiredClaims: ['sub', 'exp', 'jti', 'tid'],
+      });
+      if (payload.typ !== kind) throw unauthenticated();
+      return payload as Record<string, unknown> & { sub: string; jti: string; tid: string };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) throw unauthenticated();
+      throw error;
+    }
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    const p = await this.verify('access', token);
+    if (typeof p.ten !== 'string' || !isRole(p.role)) throw unauthenticated();
+    return { kind: 'access', userId: p.sub, tenantId: p.tid, tenantSlug: p.ten, role: p.role };
+  }
+
+  async verifyRefresh(token: string): Promise<RefreshClaims> {
+    const p = await this.verify('refresh', token);
+    if (typeof p.fam !== 'string') throw unauthenticated();
+    return { kind: 'refresh', userId: p.sub, tenantId: p.tid, familyId: p.fam, jti: p.jti };
+  }
+
+  async verifyCustomer(token: string): Promise<CustomerClaims> {
+    const p = await this.verify('customer', token);
+    if (typeof p.call !== 'string') throw unauthenticated();
+    return { kind: 'customer', tenantId: p.tid, callId: p.call, customerId: p.sub };
+  }
+}

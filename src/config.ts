@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  jwtSecret: Uint8Array;
+  turnSecret: string;
+  /** Secrets that were generated rather than configured, so start-up can warn about them. */
+  generatedSecrets: string[];
+  dbPoolSize: number;
+  bodyLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  logLevel: string;
+  shutdownGraceMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+/** "25mb", "512kb", "1048576" → bytes. */
+export function parseSize(raw: string): number {
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+  if (!match) throw new Error(`cannot read size "${raw}"`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit as 'b'];
+  return Number(match[1]) * factor;
+}
+
+/**
+ * Secrets not given in the environment are generated once and kept in DATA_DIR, so tokens
+ * survive a restart without anyone having to configure anything.
+ */
+function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: string; generated: string[] } {
+  const file = join(dataDir, 'secrets.json');
+  let stored: Record<string, string> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  const generated: string[] = [];
+  const pick = (name: string, key: string) => {
+    if (env[name]) return env[name] as string;
+    if (!stored[key]) stored[key] = randomBytes(48).toString('base64url');
+    generated.push(name);
+    return stored[key];
+  };
+  const jwt = pick('JWT_SECRET', 'jwt');
+  const turn = pick('TURN_SECRET', 'turn');
+  if (generated.length) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  return { jwt, turn, generated };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = intFrom(env, 'PORT', 4000);
+  const dataDir = resolve(env.DATA_DIR || './.voki');
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = loadOrCreateSecrets(dataDir, env);
+  if (Buffer.byteLength(secrets.jwt) < 32) throw new Error('JWT_SECRET must be at least 32 bytes');
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    redisUrl: env.REDIS_URL || undefined,
+    jwtSecret: new TextEncoder().encode(secrets.jwt),
+    turnSecret: secrets.turn,
+    generatedSecrets: secrets.generated,
+    dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10) || 1,
+    bodyLimitBytes: parseSize(env.BODY_LIMIT || '1mb'),
+    accessTokenTtlSeconds: intFrom(env, 'ACCESS_TOKEN_TTL', 15 * 60),
+    refreshTokenTtlSeconds: intFrom(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600),
+    logLevel: env.LOG_LEVEL || 'info',
+    shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', 10000),
+  };
+}

@@ -1,0 +1,43 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ormOptions } from '../../mikro-orm.config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+export interface Database {
+  orm: MikroORM;
+  embedded: boolean;
+  /** True when a trivial query answers; used by /health. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PGlite under DATA_DIR, then migrates. */
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.dbPoolSize);
+    url = embedded.url;
+    log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL (PGlite)');
+  }
+  const orm = await MikroORM.init(ormOptions(url, config.dbPoolSize));
+  const applied = await orm.getMigrator().up();
+  if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  return {
+    orm,
+    embedded: !!embedded,
+    async ping() {
+      try {
+        await orm.em.getConnection().execute('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

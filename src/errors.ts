@@ -1,0 +1,72 @@
+/**
+ * The one error family. Services throw these; each door maps `code` through ERROR_TABLE and
+ * nothing else, so REST, GraphQL and the sockets always agree on what went wrong.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'BAD_USER_INPUT'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+export const ERROR_TABLE: Record<ErrorCode, { status: number; graphql: string; detail: string }> = {
+  BAD_REQUEST: { status: 400, graphql: 'BAD_REQUEST', detail: 'Bad request' },
+  UNAUTHENTICATED: { status: 401, graphql: 'UNAUTHENTICATED', detail: 'Unauthorized' },
+  FORBIDDEN: { status: 403, graphql: 'FORBIDDEN', detail: 'Forbidden' },
+  NOT_FOUND: { status: 404, graphql: 'NOT_FOUND', detail: 'Not found' },
+  CONFLICT: { status: 409, graphql: 'CONFLICT', detail: 'Conflict' },
+  PAYLOAD_TOO_LARGE: { status: 413, graphql: 'PAYLOAD_TOO_LARGE', detail: 'Payload too large' },
+  BAD_USER_INPUT: { status: 422, graphql: 'BAD_USER_INPUT', detail: 'Validation failed' },
+  RATE_LIMITED: { status: 429, graphql: 'RATE_LIMITED', detail: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, graphql: 'SERVICE_UNAVAILABLE', detail: 'Service unavailable' },
+  INTERNAL_SERVER_ERROR: { status: 500, graphql: 'INTERNAL_SERVER_ERROR', detail: 'Internal server error' },
+};
+
+/** Field name → messages; keys are camelCase here and converted by the REST door. */
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_TABLE[code].detail,
+    readonly fields?: FieldErrors,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  get status(): number {
+    return ERROR_TABLE[this.code].status;
+  }
+}
+
+export const unauthenticated = () => new AppError('UNAUTHENTICATED');
+export const forbidden = (message = 'Forbidden') => new AppError('FORBIDDEN', message);
+export const notFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`);
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const invalid = (fields: FieldErrors) => new AppError('BAD_USER_INPUT', 'Validation failed', fields);
+export const badRequest = (message: string) => new AppError('BAD_REQUEST', message);
+
+/** 5xx answers are ours to fix: log them with the original error, which the client never sees. */
+export function logServerError(log: { error: (obj: object, msg: string) => void }, error: AppError, original: unknown, where: string) {
+  if (error.status >= 500) log.error({ err: original, code: error.code }, `server error in ${where}`);
+}
+
+/** Postgres reports lost connections with these; the doors answer them as 503, not 500. */
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+
+/** Whatever was thrown, as an AppError; unknown errors become a bare 500 with no detail leaked. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const err = error as { code?: string; message?: string; name?: string } | undefined;
+  if (err?.code && UNAVAILABLE_ERRNOS.has(err.code)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
+  if (err?.message && /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test(err.message)) {
+    return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
+  }
+  return new AppError('INTERNAL_SERVER_ERROR');
+}

@@ -1,0 +1,56 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { RequestHandler } from 'express';
+import { ERROR_TABLE, logServerError } from '../errors';
+import { appErrorFrom } from '../schema/errors';
+import { createContext, type Context, type ContextDeps } from '../context';
+import type { Logger } from '../logger';
+
+/** Limits so that one query cannot exhaust the server; generous for every real dashboard query. */
+export const QUERY_LIMITS = {
+  maxDepth: { n: 10 },
+  maxAliases: { n: 15 },
+  costLimit: { maxCost: 5000 },
+  maxTokens: { n: 3000 },
+  maxDirectives: { n: 20 },
+  blockFieldSuggestion: { enabled: false },
+};
+
+/** Resolver errors carry the CONTRACT's extensions.code; unknown errors say nothing internal. */
+function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    // Apollo's own parse/validation failures are already well-formed client errors.
+    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+    }
+    const appError = appErrorFrom(unwrapResolverError(error));
+    logServerError(log, appError, unwrapResolverError(error), 'GraphQL');
+    const extensions: Record<string, unknown> = { code: ERROR_TABLE[appError.code].graphql };
+    if (appError.fields) extensions.fields = appError.fields;
+    if (appError.retryAfterSeconds !== undefined) extensions.retryAfter = appError.retryAfterSeconds;
+    return { message: appError.message, locations: formatted.locations, path: formatted.path, extensions };
+  };
+}
+
+export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: ContextDeps, extraPlugins: ApolloServerPlugin<Context>[] = []) {
+  const armor = new ApolloArmor(QUERY_LIMITS).protect();
+  const server = new ApolloServer<Context>({
+    schema,
+    ...armor,
+    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...extraPlugins],
+    validationRules: [...armor.validationRules],
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(deps.log),
+  });
+  await server.start();
+  const middleware: RequestHandler = expressMiddleware(server, {
+    context: async ({ req }) =>
+      createContext(deps, { authorization: req.get('authorization'), tenant: req.get('x-tenant') }, req.id),
+  }) as RequestHandler;
+  return { server, middleware };
+}

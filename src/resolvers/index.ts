@@ -1,0 +1,8 @@
+import { AuthResolver } from './auth.resolver';
+import { UserResolver } from './user.resolver';
+import { DepartmentResolver } from './department.resolver';
+import { LinkResolver } from './link.resolver';
+import { TagResolver } from './tag.resolver';
+import { CompanyResolver } from './company.resolver';
+
+export const RESOLVERS = [AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver] as const;

@@ -1,0 +1,11 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { IsOptional, IsNotEmpty, MaxLength, Min } from 'class-validator';
+import { BLANK, atMost } from './messages';
+
+@InputType()
+export class CreateLinkInput {
+  @Field(() => ID) @IsNotEmpty(BLANK) departmentId: string;
+  @Field({ nullable: true, description: 'default: the department name' }) @IsOptional() @IsNotEmpty(BLANK) @MaxLength(200, atMost(200)) name?: string;
+  @Field(() => Date, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @Min(1, { message: 'must be greater than or equal to 1' }) maxUses?: number | null;
+}

@@ -1,0 +1,7 @@
+/** Validation messages in the wording the published API uses. */
+export const BLANK = { message: "can't be blank" };
+export const atMost = (n: number) => ({ message: `must be at most ${n} characters` });
+export const atLeast = (n: number) => ({ message: `must be at least ${n} characters` });
+export const INVALID_EMAIL = { message: 'must be a valid email address' };
+export const INVALID_COLOR = { message: 'must be a hex color like #3b82f6' };
+export const INVALID_URL = { message: 'must be an http(s) URL' };

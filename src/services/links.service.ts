@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { AccessLink, Department } from '../entities';
+import { invalid, notFound } from '../errors';
+import { requireRole } from '../auth/roles';
+import type { Scope } from '../auth/actor';
+import { isUuid, requireUuid } from './guards';
+import { findPage, type PageArgs } from './pagination';
+import { linkView } from './views';
+
+const SORTABLE = ['inserted_at', 'name', 'expires_at', 'uses'] as const;
+
+/** Access links: supervisors create and revoke them; the token is the customer's way in. */
+export class LinksService {
+  constructor(private readonly publicUrl: string) {}
+
+  async list(scope: Scope, args: PageArgs & { departmentId?: string; active?: boolean }) {
+    requireRole(scope.actor, 'supervisor');
+    const where: Record<string, unknown> = {};
+    if (args.departmentId) where.departmentId = requireUuid(args.departmentId, 'Department');
+    if (args.active !== undefined && args.active !== null) where.active = args.active;
+    const { items, meta } = await findPage(scope.em, AccessLink, where, args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'desc' });
+    return { data: items.map((l) => linkView(l, this.publicUrl)), meta };
+  }
+
+  async get(scope: Scope, id: string) {
+    requireRole(scope.actor, 'supervisor');
+    return linkView(await this.load(scope, id), this.publicUrl);
+  }
+
+  async create(scope: Scope, input: { departmentId: string; name?: string; expiresAt?: Date | null; maxUses?: number | null }) {
+    requireRole(scope.actor, 'supervisor');
+    const department = isUuid(input.departmentId)
+      ? await scope.em.findOne(Department, { id: input.departmentId.toLowerCase() })
+      : null;
+    if (!department) throw invalid({ departmentId: ['does not exist'] });
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw invalid({ expiresAt: ['must be in the future'] });
+    const link = scope.em.create(AccessLink, {
+      tenantId: scope.actor.tenantId,
+      departmentId: department.id,
+      name: input.name?.trim() || department.name,
+      token: randomBytes(18).toString('base64url'),
+      expiresAt: input.expiresAt ?? null,
+      maxUses: input.maxUses ?? null,
+    });
+    await scope.em.flush();
+    return linkView(link, this.publicUrl);
+  }
+
+  /** Revoked links stay listed (inactive) so their history is kept. */
+  async revoke(scope: Scope, id: string) {
+    requireRole(scope.actor, 'supervisor');
+    const link = await this.load(scope, id);
+    link.active = false;
+    await scope.em.flush();
+    return linkView(link, this.publicUrl);
+  }
+
+  private async load(scope: Scope, id: string) {
+    const link = await scope.em.findOne(AccessLink, { id: requireUuid(id, 'Access link') });
+    if (!link) throw notFound('Access link');
+    return link;
+  }
+}

@@ -1,0 +1,64 @@
+import { Tag } from '../entities';
+import { invalid, notFound } from '../errors';
+import { requireRole } from '../auth/roles';
+import type { Scope } from '../auth/actor';
+import { isUniqueViolation, requireUuid } from './guards';
+import { findPage, type PageArgs } from './pagination';
+import { tagView } from './views';
+
+const SORTABLE = ['inserted_at', 'name'] as const;
+
+/** Tags a tenant labels calls with; every agent may manage them. */
+export class TagsService {
+  async list(scope: Scope, args: PageArgs) {
+    requireRole(scope.actor, 'attendant');
+    const { items, meta } = await findPage(scope.em, Tag, {}, args, SORTABLE, { sortBy: 'name', sortOrder: 'asc' });
+    return { data: items.map(tagView), meta };
+  }
+
+  async get(scope: Scope, id: string) {
+    requireRole(scope.actor, 'attendant');
+    return tagView(await this.load(scope, id));
+  }
+
+  async create(scope: Scope, input: { name: string; color?: string }) {
+    requireRole(scope.actor, 'attendant');
+    const tag = scope.em.create(Tag, {
+      tenantId: scope.actor.tenantId, name: input.name.trim(), ...(input.color ? { color: input.color.toLowerCase() } : {}),
+    });
+    await this.flush(scope);
+    return tagView(tag);
+  }
+
+  async update(scope: Scope, id: string, input: { name?: string; color?: string }) {
+    requireRole(scope.actor, 'attendant');
+    const tag = await this.load(scope, id);
+    if (input.name !== undefined) tag.name = input.name.trim();
+    if (input.color !== undefined) tag.color = input.color.toLowerCase();
+    await this.flush(scope);
+    return tagView(tag);
+  }
+
+  async remove(scope: Scope, id: string) {
+    requireRole(scope.actor, 'attendant');
+    const tag = await this.load(scope, id);
+    scope.em.remove(tag);
+    await scope.em.flush();
+    return tagView(tag);
+  }
+
+  private async load(scope: Scope, id: string) {
+    const tag = await scope.em.findOne(Tag, { id: requireUuid(id, 'Tag') });
+    if (!tag) throw notFound('Tag');
+    return tag;
+  }
+
+  private async flush(scope: Scope) {
+    try {
+      await scope.em.flush();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw invalid({ name: ['has already been taken'] });
+      throw error;
+    }
+  }
+}

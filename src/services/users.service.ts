@@ -1,0 +1,141 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { User } from '../entities';
+import { conflict, forbidden, invalid, notFound } from '../errors';
+import { atLeast, requireCanGrant, requireRole, type Role } from '../auth/roles';
+import { hashPassword } from '../auth/passwords';
+import type { Scope } from '../auth/actor';
+import { isUniqueViolation, normalizeEmail, requireUuid } from './guards';
+import { findPage, type PageArgs } from './pagination';
+import { departmentIdsByUser, requireDepartments, setMemberships } from './membership';
+import { userView } from './views';
+import type { AuthService } from './auth.service';
+
+const SORTABLE = ['inserted_at', 'name', 'email', 'role'] as const;
+
+export interface UserInput {
+  name?: string; email?: string; password?: string; role?: Role; status?: 'active' | 'inactive'; departmentIds?: string[];
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Users of one tenant: managers administer them; everyone reads and edits themself. */
+export class UsersService {
+  constructor(private readonly auth: AuthService) {}
+
+  async me(scope: Scope) {
+    return this.view(scope, await this.load(scope, scope.actor.userId));
+  }
+
+  async updateMe(scope: Scope, input: { name?: string; password?: string }) {
+    const user = await this.load(scope, scope.actor.userId);
+    if (input.name !== undefined) user.name = input.name.trim();
+    if (input.password !== undefined) {
+      user.passwordHash = await hashPassword(input.password);
+      await this.auth.revokeUser(scope, user.id);
+    }
+    await scope.em.flush();
+    return this.view(scope, user);
+  }
+
+  async list(scope: Scope, args: PageArgs & { search?: string; role?: Role; status?: 'active' | 'inactive' }) {
+    requireRole(scope.actor, 'manager');
+    const where: FilterQuery<User> = {};
+    if (args.role) where.role = args.role;
+    if (args.status) where.status = args.status;
+    if (args.search?.trim()) {
+      const like = `%${escapeLike(args.search.trim())}%`;
+      where.$or = [{ name: { $ilike: like } }, { email: { $ilike: like } }];
+    }
+    const { items, meta } = await findPage(scope.em, User, where, args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'asc' });
+    const departments = await departmentIdsByUser(scope.em, items.map((u) => u.id));
+    return { data: items.map((u) => userView(u, departments.get(u.id) ?? [])), meta };
+  }
+
+  /** Managers read anyone of their tenant; anyone reads themself. */
+  async get(scope: Scope, id: string) {
+    const userId = requireUuid(id, 'User');
+    if (userId !== scope.actor.userId) requireRole(scope.actor, 'manager');
+    return this.view(scope, await this.load(scope, userId));
+  }
+
+  async create(scope: Scope, input: UserInput & { name: string; email: string; password: string }) {
+    requireRole(scope.actor, 'manager');
+    const role = input.role ?? 'attendant';
+    requireCanGrant(scope.actor, role);
+    const departmentIds = await requireDepartments(scope.em, input.departmentIds ?? []);
+    const email = normalizeEmail(input.email);
+    if (await scope.em.count(User, { email })) throw invalid({ email: ['has already been taken'] });
+    const user = scope.em.create(User, {
+      tenantId: scope.actor.tenantId, name: input.name.trim(), email, role, passwordHash: await hashPassword(input.password),
+    });
+    await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
+    await this.flushUnique(scope);
+    return userView(user, departmentIds);
+  }
+
+  async update(scope: Scope, id: string, input: UserInput) {
+    requireRole(scope.actor, 'manager');
+    const user = await this.load(scope, requireUuid(id, 'User'));
+    this.requireOutranks(scope, user.role);
+    if (input.role) requireCanGrant(scope.actor, input.role);
+    if (user.id === scope.actor.userId && input.role && input.role !== user.role) throw forbidden('You cannot change your own role');
+    if (input.name !== undefined) user.name = input.name.trim();
+    if (input.email !== undefined) {
+      const email = normalizeEmail(input.email);
+      if (email !== user.email && (await scope.em.count(User, { email }))) throw invalid({ email: ['has already been taken'] });
+      user.email = email;
+    }
+    if (input.role) user.role = input.role;
+    if (input.status) {
+      if (user.id === scope.actor.userId && input.status === 'inactive') throw conflict('You cannot deactivate yourself');
+      user.status = input.status;
+      if (input.status === 'inactive') await this.auth.revokeUser(scope, user.id);
+    }
+    if (input.password !== undefined) {
+      user.passwordHash = await hashPassword(input.password);
+      await this.auth.revokeUser(scope, user.id);
+    }
+    if (input.departmentIds) {
+      await setMemberships(scope.em, scope.actor.tenantId, user.id, await requireDepartments(scope.em, input.departmentIds));
+    }
+    await this.flushUnique(scope);
+    return this.view(scope, user);
+  }
+
+  /** DELETE keeps the row (calls and notes refer to it) and ends every session of the user. */
+  async deactivate(scope: Scope, id: string) {
+    requireRole(scope.actor, 'manager');
+    const user = await this.load(scope, requireUuid(id, 'User'));
+    this.requireOutranks(scope, user.role);
+    if (user.id === scope.actor.userId) throw conflict('You cannot deactivate yourself');
+    user.status = 'inactive';
+    await this.auth.revokeUser(scope, user.id);
+    await scope.em.flush();
+    return this.view(scope, user);
+  }
+
+  /** A manager may administer managers and below; only an owner touches an owner. */
+  private requireOutranks(scope: Scope, target: Role) {
+    if (!atLeast(scope.actor.role, target)) throw forbidden('Cannot manage a user with a higher role');
+  }
+
+  private async load(scope: Scope, id: string) {
+    const user = await scope.em.findOne(User, { id });
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  private async view(scope: Scope, user: User) {
+    const departments = await departmentIdsByUser(scope.em, [user.id]);
+    return userView(user, departments.get(user.id) ?? []);
+  }
+
+  private async flushUnique(scope: Scope) {
+    try {
+      await scope.em.flush();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw invalid({ email: ['has already been taken'] });
+      throw error;
+    }
+  }
+}
