@@ -26,6 +26,9 @@ export function createRestMiddleware(schema: GraphQLSchema, deps: ContextDeps): 
     (req as Request & { voki: RestContext }).voki = Object.assign(ctx, {
       rest: { params: {}, query: req.query as Record<string, unknown>, body: req.body },
     });
+    // The door already holds the parsed body. whatwg-node would re-read the consumed stream for
+    // an empty one ({} or []) and wait forever, so sofa is handed a neutral body instead.
+    if (req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = '{}';
     Promise.resolve(router(req, res)).catch(next);
   };
 }
