@@ -10,11 +10,15 @@ import { appErrorFrom } from '../schema/errors';
 import { createContext, type Context, type ContextDeps } from '../context';
 import type { Logger } from '../logger';
 
-/** Limits so that one query cannot exhaust the server; generous for every real dashboard query. */
+/**
+ * Limits so that one query cannot exhaust the server. Depth counts introspection too (the
+ * standard introspection query measures 21); cost is static, so it mostly stops repeated
+ * fragment spreads: the widest legitimate query today costs about 400.
+ */
 export const QUERY_LIMITS = {
-  maxDepth: { n: 10 },
+  maxDepth: { n: 24, ignoreIntrospection: false },
   maxAliases: { n: 15 },
-  costLimit: { maxCost: 5000 },
+  costLimit: { maxCost: 1000 },
   maxTokens: { n: 3000 },
   maxDirectives: { n: 20 },
   blockFieldSuggestion: { enabled: false },
