@@ -3,8 +3,16 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './src/entities';
 import { MIGRATIONS } from './src/db/migrations';
 
+/** Where the ORM and its query builder write; the server passes its structured logger. */
+export interface OrmLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 /** The ORM options for one database URL; the server, the tests and `npm run migrate` share them. */
-export function ormOptions(clientUrl: string, poolSize = 10) {
+export function ormOptions(clientUrl: string, poolSize = 10, log?: OrmLog) {
+  const text = (m: unknown) => (m instanceof Error ? m.message : String(m));
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
@@ -15,6 +23,18 @@ export function ormOptions(clientUrl: string, poolSize = 10) {
     discovery: { warnWhenNoEntities: true },
     forceUtcTimezone: true,
     debug: false,
+    ...(log && {
+      logger: (message: string) => log.info({ component: 'orm' }, message),
+      // Knex reports pool trouble on its own logger; keep those lines structured too.
+      driverOptions: {
+        log: {
+          warn: (m: unknown) => log.warn({ component: 'knex' }, text(m)),
+          error: (m: unknown) => log.error({ component: 'knex' }, text(m)),
+          deprecate: (m: unknown) => log.warn({ component: 'knex' }, text(m)),
+          debug: () => undefined,
+        },
+      },
+    }),
     // Entities are read through explicit forks; the global context is never used by requests.
     allowGlobalContext: false,
   });

@@ -25,7 +25,12 @@ export interface VokiServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger): Promise<VokiServer> {
+export interface StartOptions {
+  /** Extra routes mounted before the 404 handler (the benchmark's hand-written floor route). */
+  extraRoutes?: (app: express.Express, deps: ContextDeps) => void;
+}
+
+export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<VokiServer> {
   const db = await openDatabase(config, log);
   const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const services = createServices({ tokens, publicUrl: config.publicUrl });
@@ -43,6 +48,7 @@ export async function startServer(config: Config, log: Logger): Promise<VokiServ
   app.use('/graphql', graphql.middleware);
   app.use(openApiRoutes(schema));
   app.use(createRestMiddleware(schema, deps));
+  options.extraRoutes?.(app, deps);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
@@ -60,9 +66,11 @@ export async function startServer(config: Config, log: Logger): Promise<VokiServ
   const close = () =>
     (closing ??= (async () => {
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
+      // Keep-alive connections go idle as their last response ends; close each as soon as it does.
+      const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
       await drained;
+      clearInterval(sweep);
       clearTimeout(timer);
       await graphql.server.stop();
       await db.close();

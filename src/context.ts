@@ -26,9 +26,13 @@ export interface Context {
 
 export function createContext(deps: ContextDeps, creds: Credentials, requestId: string): Context {
   const em = deps.orm.em.fork() as EntityManager;
+  let log: Logger | undefined;
   return {
     requestId,
-    log: deps.log.child({ requestId }),
+    // Most requests never log; a pino child per request is not free.
+    get log() {
+      return (log ??= deps.log.child({ requestId }));
+    },
     services: deps.services,
     em,
     scope: lazyScope(() => authenticate(deps.tokens, em, creds)),

@@ -57,16 +57,24 @@ export function logServerError(log: { error: (obj: object, msg: string) => void 
   if (error.status >= 500) log.error({ err: original, code: error.code }, `server error in ${where}`);
 }
 
-/** Postgres reports lost connections with these; the doors answer them as 503, not 500. */
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+/**
+ * Errors meaning "the database is not there right now", as opposed to a bug: socket errors,
+ * and SQLSTATE classes 08 (connection), 57P (shutdown), 53300 (too many connections),
+ * 3D000 (database missing) and 28 (credentials refused).
+ */
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0\d|53300|3D000|28...)$/;
+const UNAVAILABLE_MESSAGE = /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|Timeout acquiring a connection/;
+
+function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof err.code === 'string' ? err.code : '';
+  return UNAVAILABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_MESSAGE.test(String(err.message ?? ''));
+}
 
 /** Whatever was thrown, as an AppError; unknown errors become a bare 500 with no detail leaked. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const err = error as { code?: string; message?: string; name?: string } | undefined;
-  if (err?.code && UNAVAILABLE_ERRNOS.has(err.code)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
-  if (err?.message && /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test(err.message)) {
-    return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
-  }
+  const err = error as { code?: unknown; message?: unknown } | undefined;
+  if (err && typeof err === 'object' && isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
   return new AppError('INTERNAL_SERVER_ERROR');
 }

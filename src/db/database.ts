@@ -21,7 +21,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     url = embedded.url;
     log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL (PGlite)');
   }
-  const orm = await MikroORM.init(ormOptions(url, config.dbPoolSize));
+  const orm = await MikroORM.init(ormOptions(url, config.dbPoolSize, log));
   const applied = await orm.getMigrator().up();
   if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   return {

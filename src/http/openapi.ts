@@ -1,5 +1,5 @@
 import { Router, static as serveStatic } from 'express';
-import { absolutePath } from 'swagger-ui-dist';
+import absolutePath = require('swagger-ui-dist/absolute-path.js');
 import type { GraphQLSchema } from 'graphql';
 import { buildOpenApi } from '../rest-compat/openapi';
 

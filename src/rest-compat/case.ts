@@ -1,5 +1,14 @@
 /** The REST door speaks snake_case; the schema speaks camelCase. These convert at the door only. */
-export const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeCache = new Map<string, string>();
+/** Memoized: response keys come from a small fixed set of schema field names. */
+export const toSnake = (key: string) => {
+  let snake = snakeCache.get(key);
+  if (snake === undefined) {
+    snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (snakeCache.size < 10000) snakeCache.set(key, snake);
+  }
+  return snake;
+};
 export const toCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

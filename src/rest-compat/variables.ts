@@ -53,14 +53,29 @@ function toInputValue(type: GraphQLInputType, value: unknown): unknown {
  * (snake_case), then body keys name scalar arguments. An input-object argument takes the body
  * either wrapped in its own name (`{"user": {...}}`) or flat (`{...}`), as the docs allow.
  */
+interface VariableSlot { name: string; snake: string; type: GraphQLInputType }
+
+/** Each route's operation is built once by sofa, so its variable types are resolved once too. */
+const slotsByOperation = new WeakMap<OperationDefinitionNode, VariableSlot[]>();
+
+function slotsOf(schema: GraphQLSchema, operation: OperationDefinitionNode): VariableSlot[] {
+  let slots = slotsByOperation.get(operation);
+  if (!slots) {
+    slots = (operation.variableDefinitions ?? []).map((d) => ({
+      name: d.variable.name.value,
+      snake: toSnake(d.variable.name.value),
+      type: typeFromAST(schema, d.type as never) as GraphQLInputType,
+    }));
+    slotsByOperation.set(operation, slots);
+  }
+  return slots;
+}
+
 export function buildVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, input: RestInput) {
   const body = input.body ?? {};
   if (!isPlainObject(body)) throw invalid({ body: ['must be a JSON object'] });
   const variables: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    const snake = toSnake(name);
-    const type = typeFromAST(schema, definition.type as never) as GraphQLInputType;
+  for (const { name, snake, type } of slotsOf(schema, operation)) {
     const named = getNamedType(type);
     let value: unknown;
     if (isInputObjectType(named)) {

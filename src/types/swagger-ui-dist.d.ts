@@ -1,4 +1,5 @@
-declare module 'swagger-ui-dist' {
-  /** The folder holding swagger-ui's static assets. */
-  export function absolutePath(): string;
+declare module 'swagger-ui-dist/absolute-path.js' {
+  /** The folder holding swagger-ui's static assets (without loading the 2 MB bundle). */
+  const absolutePath: () => string;
+  export = absolutePath;
 }
