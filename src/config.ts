@@ -20,6 +20,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   logLevel: string;
   shutdownGraceMs: number;
+  /** Browser origins allowed to call the API; '*' for any (tokens travel in headers, not cookies). */
+  corsOrigins: '*' | string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -84,5 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlSeconds: intFrom(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600),
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', 10000),
+    corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === '*'
+      ? '*'
+      : env.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
   };
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { invalid, notFound } from '../errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -21,3 +22,13 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Postgres unique-violation, so a lost race on a unique column still answers 422, not 500. */
 export const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
+
+/** Flushes; a unique violation (a concurrent twin won the race) becomes "has already been taken". */
+export async function flushUnique(em: EntityManager, field: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw invalid({ [field]: ['has already been taken'] });
+    throw error;
+  }
+}

@@ -1,8 +1,8 @@
 import { Tag } from '../entities';
-import { invalid, notFound } from '../errors';
+import { notFound } from '../errors';
 import { requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
-import { isUniqueViolation, requireUuid } from './guards';
+import { flushUnique, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { tagView } from './views';
 
@@ -26,7 +26,7 @@ export class TagsService {
     const tag = scope.em.create(Tag, {
       tenantId: scope.actor.tenantId, name: input.name.trim(), ...(input.color ? { color: input.color.toLowerCase() } : {}),
     });
-    await this.flush(scope);
+    await flushUnique(scope.em, 'name');
     return tagView(tag);
   }
 
@@ -35,7 +35,7 @@ export class TagsService {
     const tag = await this.load(scope, id);
     if (input.name !== undefined) tag.name = input.name.trim();
     if (input.color !== undefined) tag.color = input.color.toLowerCase();
-    await this.flush(scope);
+    await flushUnique(scope.em, 'name');
     return tagView(tag);
   }
 
@@ -51,14 +51,5 @@ export class TagsService {
     const tag = await scope.em.findOne(Tag, { id: requireUuid(id, 'Tag') });
     if (!tag) throw notFound('Tag');
     return tag;
-  }
-
-  private async flush(scope: Scope) {
-    try {
-      await scope.em.flush();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw invalid({ name: ['has already been taken'] });
-      throw error;
-    }
   }
 }

@@ -4,7 +4,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireCanGrant, requireRole, type Role } from '../auth/roles';
 import { hashPassword } from '../auth/passwords';
 import type { Scope } from '../auth/actor';
-import { isUniqueViolation, normalizeEmail, requireUuid } from './guards';
+import { flushUnique, normalizeEmail, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { departmentIdsByUser, requireDepartments, setMemberships } from './membership';
 import { userView } from './views';
@@ -69,7 +69,7 @@ export class UsersService {
       tenantId: scope.actor.tenantId, name: input.name.trim(), email, role, passwordHash: await hashPassword(input.password),
     });
     await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
-    await this.flushUnique(scope);
+    await flushUnique(scope.em, 'email');
     return userView(user, departmentIds);
   }
 
@@ -98,7 +98,7 @@ export class UsersService {
     if (input.departmentIds) {
       await setMemberships(scope.em, scope.actor.tenantId, user.id, await requireDepartments(scope.em, input.departmentIds));
     }
-    await this.flushUnique(scope);
+    await flushUnique(scope.em, 'email');
     return this.view(scope, user);
   }
 
@@ -128,14 +128,5 @@ export class UsersService {
   private async view(scope: Scope, user: User) {
     const departments = await departmentIdsByUser(scope.em, [user.id]);
     return userView(user, departments.get(user.id) ?? []);
-  }
-
-  private async flushUnique(scope: Scope) {
-    try {
-      await scope.em.flush();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw invalid({ email: ['has already been taken'] });
-      throw error;
-    }
   }
 }

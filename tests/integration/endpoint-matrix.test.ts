@@ -161,3 +161,22 @@ describe('effects of the destructive routes', () => {
     expect((await api.post(`/api/v1/departments/${dept}/members`, { user_id: b.attendant.id }, a.supervisor)).status).toBe(422);
   });
 });
+
+describe('rank rules below the doors', () => {
+  it('a manager cannot edit or deactivate the owner, nor promote anyone to owner', async () => {
+    expect((await api.put(`/api/v1/users/${a.owner.id}`, { name: 'Pwned' }, a.manager)).status).toBe(403);
+    expect((await api.delete(`/api/v1/users/${a.owner.id}`, a.manager)).status).toBe(403);
+    expect((await api.put(`/api/v1/users/${a.supervisor.id}`, { role: 'owner' }, a.manager)).status).toBe(403);
+    expect((await api.get(`/api/v1/users/${a.owner.id}`, a.owner)).body.data.name).not.toBe('Pwned');
+  });
+
+  it('nobody deactivates themself or changes their own role', async () => {
+    expect((await api.delete(`/api/v1/users/${a.manager.id}`, a.manager)).status).toBe(409);
+    expect((await api.put(`/api/v1/users/${a.manager.id}`, { role: 'supervisor' }, a.manager)).status).toBe(403);
+  });
+
+  it('an attendant reads their own user record by id, but nobody else’s', async () => {
+    expect((await api.get(`/api/v1/users/${a.attendant.id}`, a.attendant)).status).toBe(200);
+    expect((await api.get(`/api/v1/users/${a.supervisor.id}`, a.attendant)).status).toBe(403);
+  });
+});

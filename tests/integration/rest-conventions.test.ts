@@ -161,3 +161,18 @@ describe('OpenAPI document', () => {
     expect((await asset.text()).length).toBeGreaterThan(100000);
   });
 });
+
+describe('browsers', () => {
+  it('answers CORS preflights for the API headers and exposes the request id', async () => {
+    const res = await fetch(`${srv.url}/api/v1/tags`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-tenant,content-type' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/X-Tenant/i);
+    const get = await fetch(`${srv.url}/health`, { headers: { origin: 'https://dashboard.example' } });
+    expect(get.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/);
+    expect(get.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
