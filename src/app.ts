@@ -8,6 +8,10 @@ import type { Logger } from './logger';
 import { openDatabase, type Database } from './db/database';
 import { TokenIssuer } from './auth/tokens';
 import { createServices } from './services';
+import { NO_PRESENCE } from './services/queue';
+import { RateLimits } from './services/rate-limits';
+import { startCallTimers } from './services/call-timers';
+import { Redis } from 'ioredis';
 import { buildVokiSchema } from './schema/build';
 import { requestLog } from './http/request-log';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -34,13 +38,24 @@ export interface StartOptions {
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<VokiServer> {
   const db = await openDatabase(config, log);
   const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
-  const services = createServices({ tokens, publicUrl: config.publicUrl });
-  const deps: ContextDeps = { orm: db.orm, tokens, services, log };
+  const services = createServices({
+    tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
+    turnSecret: config.turnSecret, turnUrls: config.turnUrls, presence: NO_PRESENCE,
+  });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
+  const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
+  const timers = startCallTimers(
+    () => db.orm.em.fork() as never,
+    { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds },
+    config.timerIntervalMs, log,
+  );
   const schema = await buildVokiSchema();
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestLog(log));
   app.use((_req, res, next) => {
@@ -85,6 +100,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       clearInterval(sweep);
       clearTimeout(timer);
       await graphql.server.stop();
+      await timers.stop();
+      redis?.disconnect();
       await db.close();
       log.info('voki stopped');
     })());

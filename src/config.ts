@@ -22,6 +22,17 @@ export interface Config {
   shutdownGraceMs: number;
   /** Browser origins allowed to call the API; '*' for any (tokens travel in headers, not cookies). */
   corsOrigins: '*' | string[];
+  /** ws(s)://…/socket/websocket derived from PUBLIC_URL, handed to customers on join. */
+  websocketUrl: string;
+  turnUrls: string[];
+  customerTokenTtlSeconds: number;
+  assignTimeoutSeconds: number;
+  abandonTimeoutSeconds: number;
+  timerIntervalMs: number;
+  uploadLimitBytes: number;
+  rateLimitAuth: number;
+  rateLimitPublic: number;
+  trustProxy: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,10 +81,11 @@ export function loadConfig(env: Env = process.env): Config {
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadOrCreateSecrets(dataDir, env);
   if (Buffer.byteLength(secrets.jwt) < 32) throw new Error('JWT_SECRET must be at least 32 bytes');
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   return {
     port,
     host: env.HOST || '0.0.0.0',
-    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     redisUrl: env.REDIS_URL || undefined,
@@ -86,6 +98,17 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlSeconds: intFrom(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600),
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', 10000),
+    websocketUrl: `${publicUrl.replace(/^http/, 'ws')}/socket/websocket`,
+    turnUrls: (env.TURN_URLS || `turn:${new URL(publicUrl).hostname}:3478?transport=udp,turn:${new URL(publicUrl).hostname}:3478?transport=tcp`)
+      .split(',').map((u) => u.trim()).filter(Boolean),
+    customerTokenTtlSeconds: intFrom(env, 'CUSTOMER_TOKEN_TTL', 24 * 3600),
+    assignTimeoutSeconds: intFrom(env, 'ASSIGN_TIMEOUT', 60),
+    abandonTimeoutSeconds: intFrom(env, 'ABANDON_TIMEOUT', 60),
+    timerIntervalMs: intFrom(env, 'TIMER_INTERVAL_MS', 1000) || 1000,
+    uploadLimitBytes: parseSize(env.UPLOAD_LIMIT || '25mb'),
+    rateLimitAuth: intFrom(env, 'RATE_LIMIT_AUTH', 5),
+    rateLimitPublic: intFrom(env, 'RATE_LIMIT_PUBLIC', 30),
+    trustProxy: /^(1|true|yes)$/i.test(env.TRUST_PROXY ?? ''),
     corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === '*'
       ? '*'
       : env.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),

@@ -4,6 +4,7 @@ import type { Scope } from './auth/actor';
 import type { TokenIssuer } from './auth/tokens';
 import type { Services } from './services';
 import type { Logger } from './logger';
+import type { Bucket, RateLimits } from './services/rate-limits';
 
 /** What a door needs to build a Context; created once per server. */
 export interface ContextDeps {
@@ -11,6 +12,13 @@ export interface ContextDeps {
   tokens: TokenIssuer;
   services: Services;
   log: Logger;
+  rateLimits: RateLimits;
+}
+
+/** Who is calling, as each door reads it from its transport. */
+export interface Caller extends Credentials {
+  /** Client IP (X-Forwarded-For only when TRUST_PROXY is set). */
+  ip: string;
 }
 
 /** One per request or socket message, the same for every door. */
@@ -22,9 +30,11 @@ export interface Context {
   em: EntityManager;
   /** Authenticates on first use and remembers the answer (or the error). */
   scope(): Promise<Scope>;
+  /** Spends one request of this caller's budget in `bucket`, or throws 429. */
+  rateLimit(bucket: Bucket): Promise<void>;
 }
 
-export function createContext(deps: ContextDeps, creds: Credentials, requestId: string): Context {
+export function createContext(deps: ContextDeps, caller: Caller, requestId: string): Context {
   const em = deps.orm.em.fork() as EntityManager;
   let log: Logger | undefined;
   return {
@@ -35,6 +45,7 @@ export function createContext(deps: ContextDeps, creds: Credentials, requestId: 
     },
     services: deps.services,
     em,
-    scope: lazyScope(() => authenticate(deps.tokens, em, creds)),
+    scope: lazyScope(() => authenticate(deps.tokens, em, caller)),
+    rateLimit: (bucket) => deps.rateLimits.consume(bucket, caller.ip),
   };
 }

@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import { ERROR_TABLE, logServerError } from '../errors';
 import { appErrorFrom } from '../schema/errors';
 import { createContext, type Context, type ContextDeps } from '../context';
+import { callerOf } from './caller';
 import type { Logger } from '../logger';
 
 /**
@@ -54,7 +55,7 @@ export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: Conte
   await server.start();
   const middleware: RequestHandler = expressMiddleware(server, {
     context: async ({ req }) =>
-      createContext(deps, { authorization: req.get('authorization'), tenant: req.get('x-tenant') }, req.id),
+      createContext(deps, callerOf(req), req.id),
   }) as RequestHandler;
   return { server, middleware };
 }

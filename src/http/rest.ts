@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createSofaRouter, type RestContext } from '../rest-compat/sofa';
 import { REST_PREFIXES, REST_ROUTES } from '../rest-compat/routes';
 import { createContext, type ContextDeps } from '../context';
+import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
 
 /** "/v1/users/:id" → a regex over the full path, to tell a documented route from a stray one. */
@@ -22,7 +23,7 @@ export function createRestMiddleware(schema: GraphQLSchema, deps: ContextDeps): 
   return (req: Request, res: Response, next: NextFunction) => {
     if (!REST_PREFIXES.some((p) => req.path.startsWith(p))) return next();
     if (!isRoute(req.method, req.path)) return notFoundHandler(req, res);
-    const ctx = createContext(deps, { authorization: req.get('authorization'), tenant: req.get('x-tenant') }, req.id);
+    const ctx = createContext(deps, callerOf(req), req.id);
     (req as Request & { voki: RestContext }).voki = Object.assign(ctx, {
       rest: { params: {}, query: req.query as Record<string, unknown>, body: req.body },
     });

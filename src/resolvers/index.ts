@@ -4,5 +4,11 @@ import { DepartmentResolver } from './department.resolver';
 import { LinkResolver } from './link.resolver';
 import { TagResolver } from './tag.resolver';
 import { CompanyResolver } from './company.resolver';
+import { WidgetResolver } from './widget.resolver';
+import { CallResolver } from './call.resolver';
+import { EvaluationResolver } from './evaluation.resolver';
 
-export const RESOLVERS = [AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver] as const;
+export const RESOLVERS = [
+  AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
+  WidgetResolver, CallResolver, EvaluationResolver,
+] as const;

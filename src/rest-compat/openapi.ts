@@ -102,7 +102,7 @@ export function buildOpenApi(schema: GraphQLSchema, serverUrl = '/'): Record<str
     const success = status === '204'
       ? { description: 'No content' }
       : { description: 'Success', content: { 'application/json': { schema: isPage ? value : { type: 'object', required: ['data'], properties: { data: value } } } } };
-    const publicRoute = ['Mutation.signup', 'Mutation.login', 'Mutation.refresh', 'Mutation.logout'].includes(key);
+    const publicRoute = !!route.public;
     const openPath = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
     paths[openPath] ??= {};
     paths[openPath][route.method.toLowerCase()] = {

@@ -10,13 +10,15 @@ export interface RestRoute {
   status?: 200 | 201 | 204;
   tag: string;
   summary: string;
+  /** No token needed (rate-limited per IP instead). */
+  public?: true;
 }
 
 export const REST_ROUTES: Record<string, RestRoute> = {
-  'Mutation.signup': { method: 'POST', path: '/v1/signup', status: 201, tag: 'Auth', summary: 'Create a tenant and its owner' },
-  'Mutation.login': { method: 'POST', path: '/auth/login', tag: 'Auth', summary: 'Log in' },
-  'Mutation.refresh': { method: 'POST', path: '/auth/refresh', tag: 'Auth', summary: 'Rotate a refresh token' },
-  'Mutation.logout': { method: 'POST', path: '/auth/logout', status: 204, tag: 'Auth', summary: 'Revoke a refresh token family' },
+  'Mutation.signup': { public: true, method: 'POST', path: '/v1/signup', status: 201, tag: 'Auth', summary: 'Create a tenant and its owner' },
+  'Mutation.login': { public: true, method: 'POST', path: '/auth/login', tag: 'Auth', summary: 'Log in' },
+  'Mutation.refresh': { public: true, method: 'POST', path: '/auth/refresh', tag: 'Auth', summary: 'Rotate a refresh token' },
+  'Mutation.logout': { public: true, method: 'POST', path: '/auth/logout', status: 204, tag: 'Auth', summary: 'Revoke a refresh token family' },
 
   'Query.me': { method: 'GET', path: '/v1/users/me', tag: 'Users', summary: 'The authenticated user' },
   'Mutation.updateMe': { method: 'PUT', path: '/v1/users/me', tag: 'Users', summary: 'Change your name or password' },
@@ -45,6 +47,31 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.tag': { method: 'GET', path: '/v1/tags/:id', tag: 'Tags', summary: 'Get a tag' },
   'Mutation.updateTag': { method: 'PUT', path: '/v1/tags/:id', tag: 'Tags', summary: 'Update a tag' },
   'Mutation.deleteTag': { method: 'DELETE', path: '/v1/tags/:id', status: 204, tag: 'Tags', summary: 'Delete a tag' },
+
+  'Query.validateLink': { public: true, method: 'GET', path: '/v1/call/:token/validate', tag: 'Widget', summary: 'Validate an access link' },
+  'Mutation.joinQueue': { public: true, method: 'POST', path: '/v1/call/:token/join', tag: 'Widget', summary: 'Join the service queue' },
+  'Query.callStatus': { public: true, method: 'GET', path: '/v1/call/status/:call_id', tag: 'Widget', summary: 'Check call status' },
+  'Mutation.cancelCall': { public: true, method: 'POST', path: '/v1/call/cancel/:call_id', tag: 'Widget', summary: 'Leave the queue' },
+  'Mutation.evaluateCall': { public: true, method: 'POST', path: '/v1/call/evaluate/:call_id', tag: 'Widget', summary: 'Rate the call' },
+  'Query.publicTurnCredentials': { public: true, method: 'GET', path: '/v1/call/turn-credentials', tag: 'Widget', summary: 'TURN credentials for customers' },
+  'Query.turnCredentials': { method: 'GET', path: '/v1/turn/credentials', tag: 'Calls', summary: 'TURN credentials for agents' },
+
+  'Query.calls': { method: 'GET', path: '/v1/calls', tag: 'Calls', summary: 'List calls' },
+  'Query.call': { method: 'GET', path: '/v1/calls/:id', tag: 'Calls', summary: 'Call details' },
+  'Mutation.assignCall': { method: 'POST', path: '/v1/calls/:id/assign', tag: 'Calls', summary: 'Assign a queued call (default: to you)' },
+  'Mutation.startCall': { method: 'POST', path: '/v1/calls/:id/start', tag: 'Calls', summary: 'Start an assigned call' },
+  'Mutation.completeCall': { method: 'POST', path: '/v1/calls/:id/complete', tag: 'Calls', summary: 'Complete an active call' },
+  'Query.callTags': { method: 'GET', path: '/v1/calls/:call_id/tags', tag: 'Calls', summary: 'Tags of a call' },
+  'Mutation.addCallTag': { method: 'POST', path: '/v1/calls/:call_id/tags', status: 201, tag: 'Calls', summary: 'Add a tag to a call' },
+  'Mutation.removeCallTag': { method: 'DELETE', path: '/v1/calls/:call_id/tags/:tag_id', status: 204, tag: 'Calls', summary: 'Remove a tag from a call' },
+  'Query.callTranscript': { method: 'GET', path: '/v1/calls/:call_id/transcript', tag: 'Calls', summary: 'Call transcript (plan feature transcription)' },
+  'Query.callSummary': { method: 'GET', path: '/v1/calls/:call_id/summary', tag: 'Calls', summary: 'AI call summary (plan feature ai_summaries)' },
+  'Mutation.addManagerNote': { method: 'POST', path: '/v1/calls/:id/manager-notes', tag: 'Calls', summary: 'Append a manager note (supervisor)' },
+
+  'Query.evaluations': { method: 'GET', path: '/v1/evaluations', tag: 'Evaluations', summary: 'List evaluations' },
+  'Query.evaluationStats': { method: 'GET', path: '/v1/evaluations/stats', tag: 'Evaluations', summary: 'Evaluation statistics (default: last 30 days)' },
+  'Query.evaluation': { method: 'GET', path: '/v1/evaluations/:id', tag: 'Evaluations', summary: 'Get an evaluation' },
+  'Mutation.createEvaluation': { method: 'POST', path: '/v1/evaluations', status: 201, tag: 'Evaluations', summary: 'Create an evaluation (internal)' },
 
   'Query.company': { method: 'GET', path: '/v1/company', tag: 'Company', summary: 'Company settings (manager)' },
   'Mutation.updateCompany': { method: 'PUT', path: '/v1/company', tag: 'Company', summary: 'Update company settings (manager; features: owner)' },

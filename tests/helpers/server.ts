@@ -20,7 +20,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'voki-test-'));
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, DATA_DIR: dataDir, DB_POOL_SIZE: '5',
-    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests send many requests from one address; the rate-limit tests turn limits back on.
+    RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
   });
   const server = await startServer(config, createLogger(config.logLevel));
   return {

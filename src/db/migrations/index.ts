@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000_core } from './Migration20261121000000_core';
+import { Migration20261121010000_calls } from './Migration20261121010000_calls';
 
 /** Listed explicitly so the same set runs from TypeScript (tests) and from the build. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121000000_core', class: Migration20261121000000_core },
+  { name: 'Migration20261121010000_calls', class: Migration20261121010000_calls },
 ];

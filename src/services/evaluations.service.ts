@@ -1,0 +1,114 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Call, Evaluation } from '../entities';
+import { conflict, invalid, notFound } from '../errors';
+import { requireRole } from '../auth/roles';
+import type { Scope } from '../auth/actor';
+import { isUniqueViolation, requireUuid } from './guards';
+import { findPage, type PageArgs } from './pagination';
+import { loadVisibleCall, visibleCalls } from './call-access';
+import { daysBefore, endOfDay } from './dates';
+
+const SORTABLE = ['inserted_at', 'rating'] as const;
+
+export interface EvaluationFilters extends PageArgs { rating?: number | null; dateFrom?: Date | null; dateTo?: Date | null }
+
+const evaluationView = (e: Evaluation) => {
+  const call = e.call.getEntity();
+  return {
+    id: e.id, callId: call.id, rating: e.rating, comment: e.comment,
+    customerName: call.customer.getEntity().name,
+    userName: call.user?.getEntity().name ?? null,
+    departmentName: call.department.getEntity().name,
+    insertedAt: e.insertedAt,
+  };
+};
+
+/** Ratings of completed calls: given once by the customer (or entered by an agent), then read. */
+export class EvaluationsService {
+  /** The one way a rating is recorded, from the public widget and the agents' API alike. */
+  async rate(em: EntityManager, call: Call, input: { rating: number; comment?: string | null }) {
+    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw invalid({ rating: ['must be between 1 and 5'] });
+    if (call.status !== 'completed') throw conflict('Only completed calls can be rated');
+    try {
+      return await em.transactional(async (tx) => {
+        if (await tx.count(Evaluation, { call: call.id })) throw conflict('This call has already been rated');
+        const evaluation = tx.create(Evaluation, {
+          tenantId: call.tenantId, call: call.id, rating: input.rating, comment: input.comment?.trim() || null,
+        });
+        await tx.nativeUpdate(Call, { id: call.id }, { rating: input.rating });
+        await tx.flush();
+        return evaluation;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('This call has already been rated');
+      throw error;
+    }
+  }
+
+  async create(scope: Scope, input: { callId: string; rating: number; comment?: string | null }) {
+    requireRole(scope.actor, 'attendant');
+    const call = await loadVisibleCall(scope, input.callId);
+    const evaluation = await this.rate(scope.em, call, input);
+    return { id: evaluation.id, callId: call.id, rating: evaluation.rating, comment: evaluation.comment, insertedAt: evaluation.insertedAt };
+  }
+
+  async list(scope: Scope, args: EvaluationFilters) {
+    requireRole(scope.actor, 'attendant');
+    const where: FilterQuery<Evaluation> = { call: await visibleCalls(scope) as never };
+    if (args.rating !== undefined && args.rating !== null) {
+      if (!Number.isInteger(args.rating) || args.rating < 1 || args.rating > 5) throw invalid({ rating: ['must be between 1 and 5'] });
+      where.rating = args.rating;
+    }
+    if (args.dateFrom || args.dateTo) {
+      where.insertedAt = { ...(args.dateFrom && { $gte: args.dateFrom }), ...(args.dateTo && { $lte: endOfDay(args.dateTo) }) };
+    }
+    const { items, meta } = await findPage(scope.em, Evaluation, where, args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'desc' });
+    await scope.em.populate(items, ['call.customer', 'call.user', 'call.department'] as never);
+    return { data: items.map(evaluationView), meta };
+  }
+
+  async get(scope: Scope, id: string) {
+    requireRole(scope.actor, 'attendant');
+    const evaluation = await scope.em.findOne(
+      Evaluation,
+      { id: requireUuid(id, 'Evaluation'), call: await visibleCalls(scope) as never },
+      { populate: ['call.customer', 'call.user', 'call.department'] as never },
+    );
+    if (!evaluation) throw notFound('Evaluation');
+    return evaluationView(evaluation);
+  }
+
+  /** Defaults to the last 30 days; satisfaction is the share of ratings of 4 or 5, in percent. */
+  async stats(scope: Scope, args: { dateFrom?: Date | null; dateTo?: Date | null; departmentId?: string | null; userId?: string | null }) {
+    requireRole(scope.actor, 'attendant');
+    const to = args.dateTo ? endOfDay(args.dateTo) : new Date();
+    const from = args.dateFrom ?? daysBefore(to, 30);
+    const callWhere: FilterQuery<Call> = { $and: [await visibleCalls(scope)] };
+    if (args.departmentId) (callWhere.$and as unknown[]).push({ department: requireUuid(args.departmentId, 'Department') });
+    if (args.userId) (callWhere.$and as unknown[]).push({ user: requireUuid(args.userId, 'User') });
+    const rows = await scope.em.find(
+      Evaluation,
+      { insertedAt: { $gte: from, $lte: to }, call: callWhere as never },
+      { fields: ['rating', 'comment'] as never },
+    );
+    const distribution: Record<string, number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
+    let sum = 0;
+    let satisfied = 0;
+    let withComments = 0;
+    for (const r of rows) {
+      distribution[r.rating] += 1;
+      sum += r.rating;
+      if (r.rating >= 4) satisfied += 1;
+      if (r.comment?.trim()) withComments += 1;
+    }
+    const total = rows.length;
+    const round1 = (x: number) => Math.round(x * 10) / 10;
+    return {
+      totalEvaluations: total,
+      averageRating: total ? round1(sum / total) : 0,
+      distribution,
+      withComments,
+      satisfactionRate: total ? round1((satisfied / total) * 100) : 0,
+    };
+  }
+}

@@ -1,0 +1,143 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessLink, Call, CompanySettings, Customer, Department, Tenant } from '../entities';
+import { TENANT_FILTER } from '../entities/tenant-scoped';
+import { AppError, conflict, notFound } from '../errors';
+import type { TokenIssuer } from '../auth/tokens';
+import { isUuid, normalizeEmail } from './guards';
+import { secondsBetween } from './dates';
+import type { QueueMath } from './queue';
+import type { EvaluationsService } from './evaluations.service';
+
+const invalidLink = () => new AppError('NOT_FOUND', 'Invalid or expired access link');
+const unknownCall = () => notFound('Call');
+
+export interface JoinInput { name: string; email?: string | null; phone?: string | null; reason?: string | null }
+
+/**
+ * The customer's side, all public: a link is checked, a call joins the queue, its status is
+ * polled, it can be cancelled and, once completed, rated. Every lookup starts from the link
+ * token or the call id and then scopes the EntityManager to that tenant.
+ */
+export class WidgetService {
+  constructor(
+    private readonly queue: QueueMath,
+    private readonly tokens: TokenIssuer,
+    private readonly evaluations: EvaluationsService,
+    private readonly opts: { websocketUrl: string; customerTokenTtl: number },
+  ) {}
+
+  async validate(em: EntityManager, token: string) {
+    const { link, department } = await this.usableLink(em, token);
+    const [tenant, settings, queueSize, onlineAgents] = await Promise.all([
+      em.findOneOrFail(Tenant, { id: link.tenantId }),
+      em.findOneOrFail(CompanySettings, { tenantId: link.tenantId }),
+      this.queue.queueSize(em, department.id),
+      this.queue.onlineAgents(link.tenantId, department.id),
+    ]);
+    return {
+      valid: true,
+      departmentName: department.name,
+      companyName: tenant.name,
+      companyLogoUrl: settings.logoUrl,
+      primaryColor: settings.primaryColor,
+      queueSize,
+      estimatedWaitTime: await this.queue.estimatedWait(em, link.tenantId, department.id, queueSize + 1),
+      onlineAgents,
+    };
+  }
+
+  /** Uses the link once (atomically, so max_uses holds under concurrency) and queues a call. */
+  async join(em: EntityManager, token: string, input: JoinInput) {
+    const { link, department } = await this.usableLink(em, token);
+    const call = await em.transactional(async (tx) => {
+      const used = await tx.getConnection().execute(
+        `update access_links set uses = uses + 1, updated_at = now()
+          where id = ? and active and (expires_at is null or expires_at > now()) and (max_uses is null or uses < max_uses)`,
+        [link.id], 'run',
+      ) as unknown as { affectedRows: number };
+      if (used.affectedRows !== 1) throw invalidLink();
+      const customer = await this.findOrCreateCustomer(tx, link.tenantId, input);
+      const created = tx.create(Call, {
+        tenantId: link.tenantId,
+        department: department.id,
+        customer,
+        accessLinkId: link.id,
+        reason: input.reason?.trim() || null,
+      });
+      await tx.flush();
+      return created;
+    });
+    const position = await this.queue.position(em, { id: call.id, insertedAt: call.insertedAt, departmentId: department.id });
+    return {
+      callId: call.id,
+      status: call.status,
+      position,
+      estimatedWaitTime: await this.queue.estimatedWait(em, link.tenantId, department.id, position),
+      websocketToken: await this.tokens.customer(
+        { tenantId: link.tenantId, callId: call.id, customerId: call.customer.id }, this.opts.customerTokenTtl,
+      ),
+      websocketUrl: this.opts.websocketUrl,
+    };
+  }
+
+  /** A poll is also a sign of life: it keeps a queued call from being marked abandoned. */
+  async status(em: EntityManager, callId: string) {
+    const call = await this.loadCall(em, callId);
+    if (call.status === 'queued') {
+      await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { customerSeenAt: new Date() });
+      const position = await this.queue.position(em, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
+      return {
+        callId: call.id, status: call.status, position,
+        estimatedWaitTime: await this.queue.estimatedWait(em, call.tenantId, call.department.id, position),
+      };
+    }
+    return { callId: call.id, status: call.status, position: null, estimatedWaitTime: null };
+  }
+
+  async cancel(em: EntityManager, callId: string) {
+    const call = await this.loadCall(em, callId);
+    const now = new Date();
+    const changed = await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'cancelled', completedAt: now, waitTime: secondsBetween(call.insertedAt, now) });
+    if (changed !== 1) throw conflict(`${/^[aeiou]/.test(call.status) ? 'An' : 'A'} ${call.status} call cannot be cancelled`);
+    return { callId: call.id, status: 'cancelled' as const };
+  }
+
+  async evaluate(em: EntityManager, callId: string, input: { rating: number; comment?: string | null }) {
+    const call = await this.loadCall(em, callId);
+    await this.evaluations.rate(em, call, input);
+    return { message: 'Evaluation submitted successfully' };
+  }
+
+  private async usableLink(em: EntityManager, token: string) {
+    if (typeof token !== 'string' || token.length > 64) throw invalidLink();
+    const link = await em.findOne(AccessLink, { token }, { filters: { [TENANT_FILTER]: false } });
+    const now = Date.now();
+    if (!link || !link.active || (link.expiresAt && link.expiresAt.getTime() <= now) || (link.maxUses !== null && link.uses >= link.maxUses)) {
+      throw invalidLink();
+    }
+    em.setFilterParams(TENANT_FILTER, { tenantId: link.tenantId });
+    const department = await em.findOne(Department, { id: link.departmentId });
+    if (!department?.isActive) throw invalidLink();
+    return { link, department };
+  }
+
+  /** The public routes know a call only by its id; the id also names its tenant. */
+  private async loadCall(em: EntityManager, callId: string) {
+    if (!isUuid(callId)) throw unknownCall();
+    const call = await em.findOne(Call, { id: callId.toLowerCase() }, { filters: { [TENANT_FILTER]: false } });
+    if (!call) throw unknownCall();
+    em.setFilterParams(TENANT_FILTER, { tenantId: call.tenantId });
+    return call;
+  }
+
+  private async findOrCreateCustomer(em: EntityManager, tenantId: string, input: JoinInput) {
+    const email = input.email ? normalizeEmail(input.email) : null;
+    const existing = email ? await em.findOne(Customer, { tenantId, email }, { orderBy: { insertedAt: 'asc' } }) : null;
+    if (existing) {
+      existing.name = input.name.trim();
+      if (input.phone) existing.phone = input.phone.trim();
+      return existing;
+    }
+    return em.create(Customer, { tenantId, name: input.name.trim(), email, phone: input.phone?.trim() || null });
+  }
+}
