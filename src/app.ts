@@ -19,6 +19,7 @@ import { healthHandler } from './http/health';
 import { createGraphQLMiddleware } from './http/graphql';
 import { createRestMiddleware } from './http/rest';
 import { openApiRoutes } from './http/openapi';
+import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
 
 export interface VokiServer {
@@ -41,6 +42,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const services = createServices({
     tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
     turnSecret: config.turnSecret, turnUrls: config.turnUrls, presence: NO_PRESENCE,
+    dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
@@ -74,6 +76,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const graphql = await createGraphQLMiddleware(schema, deps);
   app.use('/graphql', graphql.middleware);
   app.use(openApiRoutes(schema));
+  app.use(callFileRoutes(deps, services));
   app.use(createRestMiddleware(schema, deps));
   options.extraRoutes?.(app, deps);
   app.use(notFoundHandler);

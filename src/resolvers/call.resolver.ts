@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import {
-  CallAssignment, CallCompleted, CallDetails, CallListArgs, CallPage, CallStarted, ManagerNotes, Summary, Transcript,
+  CallAssignment, CallCompleted, CallFileInfo, CallDetails, CallListArgs, CallPage, CallStarted, ManagerNotes, Summary, Transcript,
 } from '../schema/call.type';
 import { Tag } from '../schema/tag.type';
 import type { Context } from '../context';
@@ -50,6 +50,11 @@ export class CallResolver {
   @Mutation(() => ManagerNotes, { description: 'Append a stamped note to an ended call (supervisor)' })
   async addManagerNote(@Arg('id', () => ID) id: string, @Arg('notes', () => String) notes: string, @Ctx() ctx: Context) {
     return ctx.services.calls.addManagerNote(await ctx.scope(), id, notes);
+  }
+
+  @Query(() => [CallFileInfo], { description: 'Files uploaded to a call' })
+  async callFiles(@Arg('callId', () => ID) callId: string, @Ctx() ctx: Context) {
+    return ctx.services.files.list(await ctx.scope(), callId);
   }
 
   @Query(() => Transcript)

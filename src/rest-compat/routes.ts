@@ -64,6 +64,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.callTags': { method: 'GET', path: '/v1/calls/:call_id/tags', tag: 'Calls', summary: 'Tags of a call' },
   'Mutation.addCallTag': { method: 'POST', path: '/v1/calls/:call_id/tags', status: 201, tag: 'Calls', summary: 'Add a tag to a call' },
   'Mutation.removeCallTag': { method: 'DELETE', path: '/v1/calls/:call_id/tags/:tag_id', status: 204, tag: 'Calls', summary: 'Remove a tag from a call' },
+  'Query.callFiles': { method: 'GET', path: '/v1/calls/:call_id/files', tag: 'Calls', summary: 'Files of a call; each url downloads it' },
   'Query.callTranscript': { method: 'GET', path: '/v1/calls/:call_id/transcript', tag: 'Calls', summary: 'Call transcript (plan feature transcription)' },
   'Query.callSummary': { method: 'GET', path: '/v1/calls/:call_id/summary', tag: 'Calls', summary: 'AI call summary (plan feature ai_summaries)' },
   'Mutation.addManagerNote': { method: 'POST', path: '/v1/calls/:id/manager-notes', tag: 'Calls', summary: 'Append a manager note (supervisor)' },

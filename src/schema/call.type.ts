@@ -95,3 +95,12 @@ export class CallListArgs extends PageArgs {
   @Field(() => Date, { nullable: true, description: 'a bare date includes that whole day' }) dateTo?: Date;
   @Field({ nullable: true, description: 'customer name or email contains' }) @IsOptional() @MaxLength(200, atMost(200)) search?: string;
 }
+
+@ObjectType()
+export class CallFileInfo {
+  @Field(() => ID) id: string;
+  @Field() filename: string;
+  @Field({ description: 'sniffed from the content' }) contentType: string;
+  @Field(() => Int, { description: 'bytes' }) size: number;
+  @Field({ description: 'download path (Content-Disposition: attachment)' }) url: string;
+}

@@ -8,7 +8,7 @@ export class CreateDepartmentInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) description?: string | null;
   @Field(() => Int, { nullable: true, description: 'seconds, default 600' })
   @IsOptional()
-  @Min(10, { message: 'must be at least 10 seconds' })
+  @Min(1, { message: 'must be at least 1 second' })
   @Max(86400, { message: 'must be at most 86400 seconds' })
   queueTimeout?: number;
 }
@@ -19,7 +19,7 @@ export class UpdateDepartmentInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) description?: string | null;
   @Field(() => Int, { nullable: true })
   @IsOptional()
-  @Min(10, { message: 'must be at least 10 seconds' })
+  @Min(1, { message: 'must be at least 1 second' })
   @Max(86400, { message: 'must be at most 86400 seconds' })
   queueTimeout?: number;
   @Field({ nullable: true, description: 'reactivate a deleted department' }) isActive?: boolean;

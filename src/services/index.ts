@@ -10,6 +10,7 @@ import { WidgetService } from './widget.service';
 import { CallsService } from './calls.service';
 import { EvaluationsService } from './evaluations.service';
 import { TurnService } from './turn.service';
+import { FilesService } from './files.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -21,6 +22,8 @@ export interface ServiceSettings {
   turnSecret: string;
   turnUrls: string[];
   presence: PresenceReader;
+  dataDir: string;
+  uploadLimitBytes: number;
 }
 
 export function createServices(s: ServiceSettings) {
@@ -39,5 +42,6 @@ export function createServices(s: ServiceSettings) {
     calls: new CallsService(),
     evaluations,
     turn: new TurnService(s.turnSecret, s.turnUrls),
+    files: new FilesService(s.dataDir, s.uploadLimitBytes),
   };
 }
