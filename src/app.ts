@@ -46,6 +46,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  if (redis) await waitForRedis(redis, log);
   const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
   const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
   const timers = startCallTimers(
@@ -110,4 +111,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     })());
 
   return { url, httpServer, db, deps, close };
+}
+
+/** Gives Redis a moment at start-up so the first requests already count there; never blocks for long. */
+async function waitForRedis(redis: Redis, log: Logger, ms = 3000) {
+  if (redis.status === 'ready') return;
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+  if (!ready) log.warn('redis not ready at start-up; rate limits fail open until it is');
 }

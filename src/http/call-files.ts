@@ -77,7 +77,8 @@ function receiveFile<T>(req: Request, limit: number, store: (stream: NodeJS.Read
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 1, fields: 20, parts: 25 } });
+      // One byte of slack: the service's meter enforces the exact limit and reports it as 413.
+      parser = busboy({ headers: req.headers, limits: { fileSize: limit + 1, files: 1, fields: 20, parts: 25 } });
     } catch {
       return reject(new AppError('BAD_REQUEST', 'Malformed multipart body'));
     }
@@ -88,7 +89,11 @@ function receiveFile<T>(req: Request, limit: number, store: (stream: NodeJS.Read
         return;
       }
       pending = store(stream, info.filename);
-      pending.catch(() => stream.resume());
+      // A failed store (over the limit, say) answers at once; busboy may never reach 'close'.
+      pending.catch((error) => {
+        stream.resume();
+        reject(error);
+      });
     });
     parser.on('error', () => reject(new AppError('BAD_REQUEST', 'Malformed multipart body')));
     parser.on('close', () => {

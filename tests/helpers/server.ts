@@ -11,6 +11,7 @@ export interface TestServer {
   url: string;
   server: VokiServer;
   dbName: string;
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -29,6 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url: server.url,
     server,
     dbName: db.name,
+    dataDir,
     async stop() {
       await server.close();
       await db.drop();
