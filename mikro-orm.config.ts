@@ -22,6 +22,9 @@ export function ormOptions(clientUrl: string, poolSize = 10, log?: OrmLog) {
     pool: { min: 0, max: poolSize },
     discovery: { warnWhenNoEntities: true },
     forceUtcTimezone: true,
+    // Every table carries tenant_id and its own filter; joining a referenced table only to
+    // filter it again defeats the partial indexes (the queue position count among them).
+    autoJoinRefsForFilters: false,
     debug: false,
     ...(log && {
       logger: (message: string) => log.info({ component: 'orm' }, message),

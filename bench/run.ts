@@ -1,62 +1,20 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import autocannon from 'autocannon';
+import { cpuMicros, json, median, startBenchServer } from './harness';
 
 /**
- * `npm run bench`: one list route served three ways by the same process and service.
+ * `npm run bench`, part 1: one list route served three ways by the same process and service.
  * Prints requests/s at 50 connections and server CPU µs per request (read from /proc, so
  * the load generator's own CPU is not counted), then the ratios the issue asks for.
  */
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
-const ADMIN_URL = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
-
-const ticks = () => 100; // USER_HZ on Linux
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / ticks()) * 1e6;
-}
-
-async function admin(sql: string) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function json(url: string, init: RequestInit = {}) {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
-  return res.json() as Promise<any>;
-}
 
 async function main() {
-  const dbName = `voki_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const child = spawn(process.execPath, [join(__dirname, 'server.js')], {
-    env: { ...process.env, DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0', HOST: '127.0.0.1', DB_POOL_SIZE: '10' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url: string = await new Promise((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)).url));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-
+  const server = await startBenchServer();
+  const { url, child } = server;
   try {
-    const signup = await json(`${url}/api/v1/signup`, {
-      method: 'POST',
-      body: JSON.stringify({ company_name: 'Bench', tenant: 'bench', name: 'Bench', email: 'bench@bench.test', password: 'bench-password' }),
-    });
-    const headers = { authorization: `Bearer ${signup.data.access_token}`, 'x-tenant': 'bench', 'content-type': 'application/json' };
+    const headers = await server.tenant('bench');
     for (let i = 0; i < 20; i++) await json(`${url}/api/v1/tags`, { method: 'POST', headers, body: JSON.stringify({ name: `tag-${i}` }) });
 
     const query = 'query($pageSize: Int) { tags(pageSize: $pageSize) { data { id name color insertedAt } meta { currentPage pageSize totalPages totalCount } } }';
@@ -85,7 +43,6 @@ async function main() {
         (samples[v.name] ??= []).push({ rps: r.requests.average, cpu: cpu / r.requests.total, p99: r.latency.p99 });
       }
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const results = Object.fromEntries(Object.entries(samples).map(([name, s]) => [
       name, { rps: median(s.map((x) => x.rps)), cpu: median(s.map((x) => x.cpu)), p99: median(s.map((x) => x.p99)) },
     ]));
@@ -102,9 +59,7 @@ async function main() {
     console.log(`REST / GraphQL POST  CPU per request: ${(rest.cpu / gql.cpu).toFixed(2)}x   (target <= 1.0x)`);
     console.log(`hand-written / REST  requests/s:      ${(hand.rps / rest.rps).toFixed(2)}x`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    await admin(`drop database if exists ${dbName} with (force)`);
+    await server.stop();
   }
 }
 

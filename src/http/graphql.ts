@@ -50,6 +50,8 @@ export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: Conte
     plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...extraPlugins],
     validationRules: [...armor.validationRules],
     includeStacktraceInErrorResponses: false,
+    // The server's own SIGTERM/SIGINT handling stops Apollo in order; two handlers race.
+    stopOnTerminationSignals: false,
     formatError: formatError(deps.log),
   });
   await server.start();

@@ -63,7 +63,7 @@ export class AuthService {
   async refresh(em: EntityManager, refreshToken: string): Promise<Session> {
     const claims = await this.tokens.verifyRefresh(refreshToken);
     const nextJti = randomUUID();
-    const rotated = await em.getConnection().execute(
+    const rotated = await em.execute(
       `update refresh_token_families set current_jti = ?, updated_at = now()
         where id = ? and tenant_id = ? and current_jti = ? and revoked_at is null and expires_at > now()`,
       [nextJti, claims.familyId, claims.tenantId, claims.jti],
@@ -94,7 +94,7 @@ export class AuthService {
   }
 
   private async revokeFamily(em: EntityManager, familyId: string) {
-    await em.getConnection().execute(
+    await em.execute(
       'update refresh_token_families set revoked_at = now() where id = ? and revoked_at is null', [familyId], 'run',
     );
   }

@@ -25,14 +25,13 @@ const rows = (r: Row[]) => r.map((x) => ({ id: x.id, tenantId: x.tenant_id, depa
  * These run across tenants on purpose: they are the system acting, not a user.
  */
 export async function sweepCallTimers(em: EntityManager, settings: TimerSettings): Promise<SweepResult> {
-  const conn = em.getConnection();
-  const requeued = await conn.execute<Row[]>(
+  const requeued = await em.execute<Row[]>(
     `update calls set status = 'queued', user_id = null, assigned_at = null, updated_at = now()
       where status = 'assigned' and assigned_at < now() - make_interval(secs => ?)
       returning id, tenant_id, department_id`,
     [settings.assignTimeoutSeconds],
   );
-  const missed = await conn.execute<Row[]>(
+  const missed = await em.execute<Row[]>(
     `update calls c set status = 'missed', end_reason = 'timeout', completed_at = now(),
             wait_time = greatest(0, round(extract(epoch from now() - c.inserted_at)))::int, updated_at = now()
        from departments d
@@ -40,7 +39,7 @@ export async function sweepCallTimers(em: EntityManager, settings: TimerSettings
         and c.inserted_at < now() - make_interval(secs => d.queue_timeout)
       returning c.id, c.tenant_id, c.department_id`,
   );
-  const abandoned = await conn.execute<Row[]>(
+  const abandoned = await em.execute<Row[]>(
     `update calls set status = 'abandoned', end_reason = 'abandoned', completed_at = now(),
             wait_time = greatest(0, round(extract(epoch from now() - inserted_at)))::int, updated_at = now()
       where status = 'queued' and customer_seen_at < now() - make_interval(secs => ?)

@@ -157,7 +157,7 @@ export class CallsService {
     if (!TERMINAL.includes(call.status)) throw conflict('Manager notes are added once the call has ended');
     const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const line = `[${stamp} - ${scope.actor.name}] ${text}`;
-    const [row] = await scope.em.getConnection().execute<{ manager_notes: string }[]>(
+    const [row] = await scope.em.execute<{ manager_notes: string }[]>(
       `update calls set manager_notes = case when manager_notes is null or manager_notes = '' then ? else manager_notes || E'\\n' || ? end,
               updated_at = now()
         where id = ? and tenant_id = ? returning manager_notes`,

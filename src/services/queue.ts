@@ -35,7 +35,7 @@ export class QueueMath {
   }
 
   async averageHandlingSeconds(em: EntityManager, tenantId: string, departmentId: string): Promise<number> {
-    const [row] = await em.getConnection().execute<{ avg: string | null }[]>(
+    const [row] = await em.execute<{ avg: string | null }[]>(
       `select avg(duration)::float as avg from (
          select duration from calls
           where tenant_id = ? and department_id = ? and status = 'completed' and duration is not null

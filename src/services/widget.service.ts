@@ -46,27 +46,38 @@ export class WidgetService {
     };
   }
 
-  /** Uses the link once (atomically, so max_uses holds under concurrency) and queues a call. */
+  /**
+   * Spends one use of the link with a single conditional UPDATE (so max_uses holds under
+   * concurrency and the row lock lasts one statement, not a transaction: joins through one
+   * link do not queue behind each other), then queues the call. Should that fail, the use
+   * is given back.
+   */
   async join(em: EntityManager, token: string, input: JoinInput) {
     const { link, department } = await this.usableLink(em, token);
-    const call = await em.transactional(async (tx) => {
-      const used = await tx.getConnection().execute(
-        `update access_links set uses = uses + 1, updated_at = now()
-          where id = ? and active and (expires_at is null or expires_at > now()) and (max_uses is null or uses < max_uses)`,
-        [link.id], 'run',
-      ) as unknown as { affectedRows: number };
-      if (used.affectedRows !== 1) throw invalidLink();
-      const customer = await this.findOrCreateCustomer(tx, link.tenantId, input);
-      const created = tx.create(Call, {
-        tenantId: link.tenantId,
-        department: department.id,
-        customer,
-        accessLinkId: link.id,
-        reason: input.reason?.trim() || null,
+    const spent = await em.execute(
+      `update access_links set uses = uses + 1, updated_at = now()
+        where id = ? and active and (expires_at is null or expires_at > now()) and (max_uses is null or uses < max_uses)`,
+      [link.id], 'run',
+    ) as unknown as { affectedRows: number };
+    if (spent.affectedRows !== 1) throw invalidLink();
+    let call: Call;
+    try {
+      call = await em.transactional(async (tx) => {
+        const customer = await this.findOrCreateCustomer(tx, link.tenantId, input);
+        const created = tx.create(Call, {
+          tenantId: link.tenantId,
+          department: department.id,
+          customer,
+          accessLinkId: link.id,
+          reason: input.reason?.trim() || null,
+        });
+        await tx.flush();
+        return created;
       });
-      await tx.flush();
-      return created;
-    });
+    } catch (error) {
+      await em.execute('update access_links set uses = greatest(uses - 1, 0) where id = ?', [link.id], 'run').catch(() => undefined);
+      throw error;
+    }
     const position = await this.queue.position(em, { id: call.id, insertedAt: call.insertedAt, departmentId: department.id });
     return {
       callId: call.id,

@@ -55,3 +55,24 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${srv.url}/health`)).rejects.toThrow();
   });
 });
+
+describe('signals', () => {
+  it('the built server on PostgreSQL exits 0 on SIGTERM, promptly, with one orderly stop', async () => {
+    const { spawnServer } = await import('../helpers/process');
+    const { createTestDatabase } = await import('../helpers/database');
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const db = await createTestDatabase();
+    try {
+      const proc = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-sig-')) });
+      expect((await fetch(`${proc.url}/health`)).status).toBe(200);
+      const started = Date.now();
+      expect(await proc.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(proc.output().match(/"msg":"voki stopped"/g)).toHaveLength(1);
+    } finally {
+      await db.drop();
+    }
+  });
+});

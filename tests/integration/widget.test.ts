@@ -114,6 +114,24 @@ describe('join', () => {
   });
 });
 
+describe('under load with a small pool', () => {
+  it('many simultaneous joins never deadlock the connection pool', async () => {
+    const small = await startTestServer({ DB_POOL_SIZE: '2' });
+    try {
+      const smallApi = new Api(small.url);
+      const s = await createTenant(smallApi, 'pool');
+      const token = await createLink(smallApi, s.supervisor, s.departmentId);
+      const joins = await Promise.all(Array.from({ length: 30 }, (_, i) => smallApi.post(`/api/v1/call/${token}/join`, { name: `P${i}` })));
+      expect(joins.map((r) => r.status)).toEqual(Array(30).fill(200));
+      // Once the burst has settled, the positions are exactly 1..30.
+      const settled = await Promise.all(joins.map((r) => smallApi.get(`/api/v1/call/status/${r.body.data.call_id}`)));
+      expect(settled.map((r) => r.body.data.position).sort((x: number, y: number) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('status, cancel and evaluate', () => {
   it('status of a call that is not queued has no position; unknown ids → 404', async () => {
     const { callId } = await joinQueue(api, link);

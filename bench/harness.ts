@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+const ADMIN_URL = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
+
+async function admin(sql: string) {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Server CPU time so far (user + system, all threads), in µs, read from /proc. */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const USER_HZ = 100;
+  return ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+}
+
+export async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  return res.json() as Promise<any>;
+}
+
+export interface BenchServer {
+  url: string;
+  child: ChildProcess;
+  /** Signs up a tenant and returns headers for its owner. */
+  tenant(slug: string): Promise<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** The server as `npm start` runs it, in its own process, on a fresh database of the real PostgreSQL. */
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const dbName = `voki_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${dbName}`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const child = spawn(process.execPath, [join(__dirname, 'server.js')], {
+    env: {
+      ...process.env, DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0',
+      HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url: string = await new Promise((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).url));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  // Keep draining the server's stdout: a full pipe would block its synchronous log writes.
+  const logFile = join(tmpdir(), `${dbName}.log`);
+  child.stdout!.pipe(createWriteStream(logFile));
+  return {
+    url,
+    child,
+    async tenant(slug) {
+      const signup = await json(`${url}/api/v1/signup`, {
+        method: 'POST',
+        body: JSON.stringify({ company_name: slug, tenant: slug, name: 'Bench', email: `bench@${slug}.test`, password: 'bench-password' }),
+      });
+      return { authorization: `Bearer ${signup.data.access_token}`, 'x-tenant': slug, 'content-type': 'application/json' };
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await admin(`drop database if exists ${dbName} with (force)`);
+    },
+  };
+}
+
+export const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+export const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
