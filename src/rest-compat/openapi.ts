@@ -116,6 +116,7 @@ export function buildOpenApi(schema: GraphQLSchema, serverUrl = '/'): Record<str
       responses: { [status]: success, ...ERROR_RESPONSES },
     };
   }
+  Object.assign(paths, plainRoutes());
   return {
     openapi: '3.0.3',
     info: { title: 'Voki API', version: '4.0', description: 'REST API of Voki. Lists answer {data, meta}; objects {data}; errors {errors}.' },
@@ -126,6 +127,50 @@ export function buildOpenApi(schema: GraphQLSchema, serverUrl = '/'): Record<str
       schemas: components,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       parameters: { Tenant: { name: 'X-Tenant', in: 'header', required: true, schema: { type: 'string' }, description: 'The tenant slug' } },
+    },
+  };
+}
+
+/** The routes served outside sofa (multipart and downloads), described by hand. */
+function plainRoutes(): Record<string, Record<string, unknown>> {
+  const errors = { '401': ERROR_RESPONSES['401'], '403': ERROR_RESPONSES['403'], '404': ERROR_RESPONSES['404'] };
+  const tenant = { $ref: '#/components/parameters/Tenant' };
+  const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+  return {
+    '/api/v1/calls/{call_id}/upload': {
+      post: {
+        operationId: 'uploadCallFile', tags: ['Calls'], summary: 'Upload a file to a call (multipart field "file")',
+        parameters: [path('call_id'), tenant],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } } } },
+        responses: {
+          '201': { description: 'Stored', content: { 'application/json': { schema: { type: 'object', properties: { data: ref('CallFileInfo') } } } } },
+          ...errors, '413': ERROR_RESPONSES['413'], '422': ERROR_RESPONSES['422'],
+        },
+      },
+    },
+    '/api/v1/calls/{call_id}/files/{file_id}': {
+      get: {
+        operationId: 'downloadCallFile', tags: ['Calls'], summary: 'Download a file (Content-Disposition: attachment)',
+        parameters: [path('call_id'), path('file_id'), tenant],
+        responses: { '200': { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors },
+      },
+    },
+    '/api/v1/calls/{id}/recording': {
+      get: {
+        operationId: 'callRecording', tags: ['Calls'], summary: 'The call recording; Range requests supported',
+        parameters: [path('id'), tenant],
+        responses: {
+          '200': { description: 'The recording', content: { 'video/webm': { schema: { type: 'string', format: 'binary' } } } },
+          '206': { description: 'Part of the recording' }, ...errors,
+        },
+      },
+    },
+    '/api/v1/calls/export': {
+      get: {
+        operationId: 'exportCalls', tags: ['Calls'], summary: 'The filtered call list as CSV (supervisor)',
+        parameters: [...['status', 'department_id', 'user_id', 'date_from', 'date_to', 'search'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })), tenant],
+        responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors, '422': ERROR_RESPONSES['422'] },
+      },
     },
   };
 }

@@ -133,6 +133,9 @@ describe('OpenAPI document', () => {
       '/api/v1/links', '/api/v1/links/{id}', '/api/v1/tags', '/api/v1/tags/{id}', '/api/v1/company',
     ]));
     expect(Object.keys(doc.paths).some((p) => p.includes('webhook'))).toBe(false);
+    // The routes served outside sofa are described too.
+    expect(doc.paths['/api/v1/calls/{call_id}/upload'].post.requestBody.content).toHaveProperty('multipart/form-data');
+    expect(doc.paths['/api/v1/call/{token}/join'].post.security).toEqual([]);
   });
 
   it('describes snake_case fields, the envelope, and optional query parameters', () => {
