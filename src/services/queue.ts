@@ -20,16 +20,6 @@ const RECENT_CALLS = 20;
 export class QueueMath {
   constructor(private readonly presence: PresenceReader) {}
 
-  /** 1 + the department's queued calls that joined earlier (ties broken by id). */
-  async position(em: EntityManager, call: { id: string; insertedAt: Date; departmentId: string }): Promise<number> {
-    const ahead = await em.count(Call, {
-      department: call.departmentId,
-      status: 'queued',
-      $or: [{ insertedAt: { $lt: call.insertedAt } }, { insertedAt: call.insertedAt, id: { $lt: call.id } }],
-    });
-    return ahead + 1;
-  }
-
   queueSize(em: EntityManager, departmentId: string): Promise<number> {
     return em.count(Call, { department: departmentId, status: 'queued' });
   }
@@ -43,6 +33,28 @@ export class QueueMath {
       [tenantId, departmentId],
     );
     return row?.avg ? Number(row.avg) : DEFAULT_HANDLING_SECONDS;
+  }
+
+  /**
+   * Position and wait estimate of one queued call in a single round trip: the count runs on the
+   * partial index of queued calls, the average over the department's latest completed calls.
+   */
+  async standing(em: EntityManager, tenantId: string, call: { id: string; insertedAt: Date; departmentId: string }) {
+    const [[row], agents] = await Promise.all([
+      em.execute<{ ahead: string; handling: number | null }[]>(
+        `select (select count(*) from calls
+                  where department_id = ? and status = 'queued' and tenant_id = ? and (inserted_at, id) < (?, ?)) as ahead,
+                (select avg(duration)::float from (
+                  select duration from calls
+                   where department_id = ? and status = 'completed' and tenant_id = ? and duration is not null
+                   order by completed_at desc limit ${RECENT_CALLS}) recent) as handling`,
+        [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId],
+      ),
+      this.onlineAgents(tenantId, call.departmentId),
+    ]);
+    const position = Number(row.ahead) + 1;
+    const handling = row.handling ?? DEFAULT_HANDLING_SECONDS;
+    return { position, estimatedWaitTime: Math.max(0, Math.round((handling * position) / Math.max(agents, 1))) };
   }
 
   onlineAgents(tenantId: string, departmentId: string): Promise<number> {
