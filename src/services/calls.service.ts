@@ -1,17 +1,18 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Call, CallSummary, CallTag, CallTranscript, CompanySettings, DepartmentMember, Tag, User, type CallStatus } from '../entities';
+import { CALL_STATUSES } from '../entities/call.entity';
 import type { PlanFeatures } from '../entities/company-settings.entity';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
-import { isUuid, requireUuid } from './guards';
+import { isUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { loadVisibleCall, visibleCalls } from './call-access';
 import { endOfDay, secondsBetween } from './dates';
 import { tagView } from './views';
 
 const SORTABLE = ['inserted_at', 'started_at', 'completed_at', 'duration', 'wait_time', 'status', 'rating'] as const;
-const STATUSES: readonly string[] = ['queued', 'assigned', 'active', 'completed', 'missed', 'cancelled', 'abandoned'];
+const STATUSES: readonly string[] = CALL_STATUSES;
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
 export interface CallFilters extends PageArgs {
