@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { AppError, toAppError } from '../errors';
 import { sendError } from '../rest-compat/respond';
@@ -14,7 +15,7 @@ import { callsCsv, readCallFilters } from './calls-export';
 export function callFileRoutes(deps: ContextDeps, services: Services) {
   const router = Router();
   const scopeOf = (req: Request) => createContext(deps, callerOf(req), req.id).scope();
-  const fail = (res: Response, error: unknown) => sendError(res, error instanceof AppError ? error : toAppError(error));
+  const fail = (res: Response, error: unknown) => sendError(res, toAppError(error));
 
   router.post('/api/v1/calls/:call_id/upload', async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -41,7 +42,7 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
       const file = await services.files.open(await scopeOf(req), String(req.params.call_id), String(req.params.file_id));
       res.attachment(file.filename);
       res.type(file.contentType);
-      res.sendFile(file.path, { dotfiles: 'allow', headers: { 'Content-Disposition': res.get('Content-Disposition') } }, (err) => {
+      res.sendFile(file.path, { dotfiles: 'allow' }, (err) => {
         if (err && !res.headersSent) fail(res, new AppError('NOT_FOUND', 'File not found'));
       });
     } catch (error) {
@@ -73,7 +74,7 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
 }
 
 /** Reads exactly one part named `file`; anything else is a 422 naming the field. */
-function receiveFile<T>(req: Request, limit: number, store: (stream: NodeJS.ReadableStream & import('node:stream').Readable, filename?: string) => Promise<T>): Promise<T> {
+function receiveFile<T>(req: Request, limit: number, store: (stream: Readable, filename?: string) => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {

@@ -1,13 +1,16 @@
 import { invalid } from '../errors';
 import type { CallFilters } from '../services/calls.service';
+import { parseDate, toIsoSeconds } from '../schema/scalars';
+import { toCamel } from '../rest-compat/case';
 
-const DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
+/** Dates are read exactly as the DateTime scalar reads them for the list route. */
 function date(value: unknown, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const d = typeof value === 'string' && DATE.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(d.getTime())) throw invalid({ [field]: ['must be an ISO 8601 date-time'] });
-  return d;
+  try {
+    return parseDate(value);
+  } catch {
+    throw invalid({ [field]: ['must be an ISO 8601 date-time'] });
+  }
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -28,15 +31,13 @@ const COLUMNS = [
 /** One CSV cell; a leading =, +, - or @ is neutralised so spreadsheets do not run it as a formula. */
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(value);
+  let s = value instanceof Date ? toIsoSeconds(value) : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
 export function callsCsv(rows: Array<Record<string, unknown>>): string {
   const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => cell(row[camel(c)])).join(','));
+  for (const row of rows) lines.push(COLUMNS.map((c) => cell(row[toCamel(c)])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

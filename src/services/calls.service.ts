@@ -5,7 +5,7 @@ import type { PlanFeatures } from '../entities/company-settings.entity';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
-import { isUuid } from './guards';
+import { escapeLike, isUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { loadVisibleCall, visibleCalls } from './call-access';
 import { endOfDay, secondsBetween } from './dates';
@@ -15,12 +15,13 @@ const SORTABLE = ['inserted_at', 'started_at', 'completed_at', 'duration', 'wait
 const STATUSES: readonly string[] = CALL_STATUSES;
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
+/** "An assigned call", "A completed call": how 409 messages name the state a call is in. */
+export const callInState = (status: string) => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} call`;
+
 export interface CallFilters extends PageArgs {
   status?: string | null; departmentId?: string | null; userId?: string | null;
   dateFrom?: Date | null; dateTo?: Date | null; search?: string | null;
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function callView(c: Call) {
   const customer = c.customer.getEntity();
@@ -91,7 +92,7 @@ export class CallsService {
       }
     }
     const won = await scope.em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'assigned', user: assignee.id, assignedAt: new Date() });
-    if (won !== 1) throw conflict(`${await this.currentStatus(scope, call.id)} call cannot be assigned`);
+    if (won !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be assigned`);
     return { id: call.id, status: 'assigned' as const, userId: assignee.id, userName: assignee.name };
   }
 
@@ -103,7 +104,7 @@ export class CallsService {
       Call, { id: call.id, status: 'assigned' },
       { status: 'active', startedAt: now, waitTime: secondsBetween(call.insertedAt, now) },
     );
-    if (changed !== 1) throw conflict(`${await this.currentStatus(scope, call.id)} call cannot be started`);
+    if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be started`);
     return { id: call.id, status: 'active' as const, startedAt: now };
   }
 
@@ -119,7 +120,7 @@ export class CallsService {
         ...(notes?.trim() ? { notes: notes.trim() } : {}),
       },
     );
-    if (changed !== 1) throw conflict(`${await this.currentStatus(scope, call.id)} call cannot be completed`);
+    if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be completed`);
     return { id: call.id, status: 'completed' as const, completedAt: now };
   }
 
@@ -200,11 +201,10 @@ export class CallsService {
     return call;
   }
 
-  /** "An assigned" / "A completed": the status as it is now, for the 409 message. */
+  /** The status as it is now (after a lost compare-and-set), for the 409 message. */
   private async currentStatus(scope: Scope, id: string) {
     const fresh = await scope.em.fork().findOne(Call, { id }, { fields: ['status'] as never });
-    const status = fresh?.status ?? 'unknown';
-    return `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status}`;
+    return fresh?.status ?? 'unknown';
   }
 
   private async tagsOf(scope: Scope, callId: string) {

@@ -10,6 +10,9 @@ import { daysBefore, endOfDay } from './dates';
 
 const SORTABLE = ['inserted_at', 'rating'] as const;
 
+const isRating = (n: number) => Number.isInteger(n) && n >= 1 && n <= 5;
+const BAD_RATING = { rating: ['must be between 1 and 5'] };
+
 export interface EvaluationFilters extends PageArgs { rating?: number | null; dateFrom?: Date | null; dateTo?: Date | null }
 
 const evaluationView = (e: Evaluation) => {
@@ -27,7 +30,7 @@ const evaluationView = (e: Evaluation) => {
 export class EvaluationsService {
   /** The one way a rating is recorded, from the public widget and the agents' API alike. */
   async rate(em: EntityManager, call: Call, input: { rating: number; comment?: string | null }) {
-    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw invalid({ rating: ['must be between 1 and 5'] });
+    if (!isRating(input.rating)) throw invalid(BAD_RATING);
     if (call.status !== 'completed') throw conflict('Only completed calls can be rated');
     try {
       return await em.transactional(async (tx) => {
@@ -56,7 +59,7 @@ export class EvaluationsService {
     requireRole(scope.actor, 'attendant');
     const where: FilterQuery<Evaluation> = { call: await visibleCalls(scope) as never };
     if (args.rating !== undefined && args.rating !== null) {
-      if (!Number.isInteger(args.rating) || args.rating < 1 || args.rating > 5) throw invalid({ rating: ['must be between 1 and 5'] });
+      if (!isRating(args.rating)) throw invalid(BAD_RATING);
       where.rating = args.rating;
     }
     if (args.dateFrom || args.dateTo) {

@@ -20,6 +20,9 @@ export function check(problems: Record<string, string | false | null | undefined
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/** A user's search text as a literal inside ILIKE: %, _ and \\ match only themselves. */
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** Postgres unique-violation, so a lost race on a unique column still answers 422, not 500. */
 export const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 

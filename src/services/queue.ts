@@ -13,6 +13,16 @@ export const NO_PRESENCE: PresenceReader = { onlineAgents: async () => 0 };
 export const DEFAULT_HANDLING_SECONDS = 180;
 const RECENT_CALLS = 20;
 
+/** Average handling time of a department's latest completed calls; binds department_id, tenant_id. */
+const RECENT_HANDLING_SQL = `select avg(duration)::float from (
+  select duration from calls
+   where department_id = ? and status = 'completed' and tenant_id = ? and duration is not null
+   order by completed_at desc limit ${RECENT_CALLS}) recent`;
+
+/** Seconds until the customer at `position` is likely served; never negative. */
+const estimate = (handling: number | null, position: number, agents: number) =>
+  position <= 0 ? 0 : Math.max(0, Math.round(((handling ?? DEFAULT_HANDLING_SECONDS) * position) / Math.max(agents, 1)));
+
 /**
  * Queue arithmetic, all from indexed queries: a position is a count over the partial index of
  * queued calls, the estimate an average over the department's latest completed calls.
@@ -24,17 +34,6 @@ export class QueueMath {
     return em.count(Call, { department: departmentId, status: 'queued' });
   }
 
-  async averageHandlingSeconds(em: EntityManager, tenantId: string, departmentId: string): Promise<number> {
-    const [row] = await em.execute<{ avg: string | null }[]>(
-      `select avg(duration)::float as avg from (
-         select duration from calls
-          where tenant_id = ? and department_id = ? and status = 'completed' and duration is not null
-          order by completed_at desc limit ${RECENT_CALLS}) recent`,
-      [tenantId, departmentId],
-    );
-    return row?.avg ? Number(row.avg) : DEFAULT_HANDLING_SECONDS;
-  }
-
   /**
    * Position and wait estimate of one queued call in a single round trip: the count runs on the
    * partial index of queued calls, the average over the department's latest completed calls.
@@ -44,30 +43,25 @@ export class QueueMath {
       em.execute<{ ahead: string; handling: number | null }[]>(
         `select (select count(*) from calls
                   where department_id = ? and status = 'queued' and tenant_id = ? and (inserted_at, id) < (?, ?)) as ahead,
-                (select avg(duration)::float from (
-                  select duration from calls
-                   where department_id = ? and status = 'completed' and tenant_id = ? and duration is not null
-                   order by completed_at desc limit ${RECENT_CALLS}) recent) as handling`,
+                (${RECENT_HANDLING_SQL}) as handling`,
         [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId],
       ),
       this.onlineAgents(tenantId, call.departmentId),
     ]);
     const position = Number(row.ahead) + 1;
-    const handling = row.handling ?? DEFAULT_HANDLING_SECONDS;
-    return { position, estimatedWaitTime: Math.max(0, Math.round((handling * position) / Math.max(agents, 1))) };
+    return { position, estimatedWaitTime: estimate(row.handling, position, agents) };
   }
 
   onlineAgents(tenantId: string, departmentId: string): Promise<number> {
     return this.presence.onlineAgents(tenantId, departmentId);
   }
 
-  /** Seconds until the customer at `position` is likely served; never negative. */
+  /** The wait a customer would face at `position` (used before joining, on validate). */
   async estimatedWait(em: EntityManager, tenantId: string, departmentId: string, position: number): Promise<number> {
-    if (position <= 0) return 0;
-    const [handling, agents] = await Promise.all([
-      this.averageHandlingSeconds(em, tenantId, departmentId),
+    const [[row], agents] = await Promise.all([
+      em.execute<{ handling: number | null }[]>(`select (${RECENT_HANDLING_SQL}) as handling`, [departmentId, tenantId]),
       this.onlineAgents(tenantId, departmentId),
     ]);
-    return Math.max(0, Math.round((handling * position) / Math.max(agents, 1)));
+    return estimate(row.handling, position, agents);
   }
 }

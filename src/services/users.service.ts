@@ -4,7 +4,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireCanGrant, requireRole, type Role } from '../auth/roles';
 import { hashPassword } from '../auth/passwords';
 import type { Scope } from '../auth/actor';
-import { flushUnique, normalizeEmail, requireUuid } from './guards';
+import { escapeLike, flushUnique, normalizeEmail, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { departmentIdsByUser, requireDepartments, setMemberships } from './membership';
 import { userView } from './views';
@@ -15,8 +15,6 @@ const SORTABLE = ['inserted_at', 'name', 'email', 'role'] as const;
 export interface UserInput {
   name?: string; email?: string; password?: string; role?: Role; status?: 'active' | 'inactive'; departmentIds?: string[];
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Users of one tenant: managers administer them; everyone reads and edits themself. */
 export class UsersService {

@@ -7,6 +7,7 @@ import type { TokenIssuer } from '../auth/tokens';
 import { isUuid, normalizeEmail } from './guards';
 import { secondsBetween } from './dates';
 import type { QueueMath } from './queue';
+import { callInState } from './calls.service';
 import type { EvaluationsService } from './evaluations.service';
 
 const invalidLink = () => new AppError('NOT_FOUND', 'Invalid or expired access link');
@@ -133,7 +134,7 @@ export class WidgetService {
     const call = await this.loadCall(em, callId);
     const now = new Date();
     const changed = await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'cancelled', completedAt: now, waitTime: secondsBetween(call.insertedAt, now) });
-    if (changed !== 1) throw conflict(`${/^[aeiou]/.test(call.status) ? 'An' : 'A'} ${call.status} call cannot be cancelled`);
+    if (changed !== 1) throw conflict(`${callInState(call.status)} cannot be cancelled`);
     return { callId: call.id, status: 'cancelled' as const };
   }
 
