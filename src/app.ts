@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cors from 'cors';
@@ -8,10 +9,20 @@ import type { Logger } from './logger';
 import { openDatabase, type Database } from './db/database';
 import { TokenIssuer } from './auth/tokens';
 import { createServices } from './services';
-import { NO_PRESENCE } from './services/queue';
 import { RateLimits } from './services/rate-limits';
-import { startCallTimers } from './services/call-timers';
+import { announceSweep, startCallTimers } from './services/call-timers';
+import { every } from './services/background';
 import { Redis } from 'ioredis';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LocalEventBus, type EventBus } from './events/event-bus';
+import { RedisEventBus } from './events/redis-event-bus';
+import { MemoryPresenceBackend } from './presence/memory-backend';
+import { RedisPresenceBackend } from './presence/redis-backend';
+import { NoMediaGateway } from './sfu/media-gateway';
+import { PhoenixEndpoint } from './subscriptions/phoenix/server';
+import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
+import { refuseUpgrade } from './subscriptions/upgrade';
+import { Department } from './entities';
 import { buildVokiSchema } from './schema/build';
 import { requestLog } from './http/request-log';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -24,6 +35,7 @@ import type { ContextDeps } from './context';
 
 export interface VokiServer {
   url: string;
+  phoenix: PhoenixEndpoint;
   httpServer: http.Server;
   db: Database;
   deps: ContextDeps;
@@ -39,21 +51,32 @@ export interface StartOptions {
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<VokiServer> {
   const db = await openDatabase(config, log);
   const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
-  const services = createServices({
-    tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
-    turnSecret: config.turnSecret, turnUrls: config.turnUrls, presence: NO_PRESENCE,
-    dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
-  });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   if (redis) await waitForRedis(redis, log);
+  const instanceId = randomUUID();
+  const fork = () => db.orm.em.fork() as unknown as EntityManager;
+  const bus: EventBus = redis ? new RedisEventBus(redis, log) : new LocalEventBus((err) => log.warn({ err }, 'event listener failed'));
+  if (bus instanceof RedisEventBus) await withTimeout(bus.start(), 3000, () => log.warn('redis event subscription not ready at start-up'));
+  const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
+  const services = createServices({
+    tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
+    turnSecret: config.turnSecret, turnUrls: config.turnUrls,
+    dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
+  }, { bus, presenceBackend, instanceId, media: new NoMediaGateway(), fork, log });
   const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
   const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
   const timers = startCallTimers(
-    () => db.orm.em.fork() as never,
-    { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds },
+    fork,
+    { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds, graceSeconds: config.reconnectGraceSeconds },
     config.timerIntervalMs, log,
+    (result, em) => announceSweep(result, services.events, services.queue, em),
   );
+  const reminders = every(config.timerIntervalMs, () => services.appointments.sendDueReminders(fork(), config.reminderLeadSeconds), log, 'appointment reminders');
+  const tenantOf = async (departmentId: string) =>
+    (await fork().findOne(Department, { id: departmentId }, { filters: false }))?.tenantId;
+  const reaper = redis ? every(Math.max(200, Math.floor(config.presenceLeaseMs / 3)), () => services.presence.reap(tenantOf), log, 'presence reaper') : undefined;
+  services.realtime.startSeenTouch(Math.max(500, Math.floor((config.abandonTimeoutSeconds * 1000) / 3)));
   const schema = await buildVokiSchema();
 
   const app = express();
@@ -83,8 +106,21 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
+  const phoenix = new PhoenixEndpoint(schema, deps, bus, {
+    heartbeatTimeoutMs: config.wsHeartbeatTimeoutMs, maxFrameBytes: config.wsMaxFrameBytes,
+    messagesPerSecond: config.wsMessagesPerSecond, allowedOrigins: config.wsAllowedOrigins,
+  });
+  const graphqlWs = createGraphQLWsEndpoint(schema, deps, { maxFrameBytes: config.wsMaxFrameBytes, allowedOrigins: config.wsAllowedOrigins });
+
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 5000;
+  httpServer.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/socket/websocket') void phoenix.handleUpgrade(req, socket, head, url);
+    else if (url.pathname === '/graphql') graphqlWs.handleUpgrade(req, socket, head);
+    else refuseUpgrade(socket, 404, 'Not found');
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -100,17 +136,31 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       // Keep-alive connections go idle as their last response ends; close each as soon as it does.
       const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+      await Promise.all([phoenix.close(), graphqlWs.close()]);
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
       await graphql.server.stop();
-      await timers.stop();
+      await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop()]);
+      services.realtime.stop();
+      await presenceBackend.close();
+      await bus.close();
       redis?.disconnect();
       await db.close();
       log.info('voki stopped');
     })());
 
-  return { url, httpServer, db, deps, close };
+  return { url, httpServer, db, deps, phoenix, close };
+}
+
+async function withTimeout(work: Promise<unknown>, ms: number, onTimeout: () => void) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(() => {
+    onTimeout();
+    resolve();
+  }, ms)));
+  await Promise.race([work.then(() => undefined), late]);
+  clearTimeout(timer);
 }
 
 /** Gives Redis a moment at start-up so the first requests already count there; never blocks for long. */

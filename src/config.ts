@@ -33,6 +33,25 @@ export interface Config {
   rateLimitAuth: number;
   rateLimitPublic: number;
   trustProxy: boolean;
+  /** Seconds a participant of an active call may stay disconnected before it ends (seed 002). */
+  reconnectGraceSeconds: number;
+  /** Seconds before an appointment its reminder goes out. */
+  reminderLeadSeconds: number;
+  /** A socket silent this long (no heartbeat or message) is closed. */
+  wsHeartbeatTimeoutMs: number;
+  wsMaxFrameBytes: number;
+  /** Messages per second a socket may send (bursts of twice that); beyond it is closed. */
+  wsMessagesPerSecond: number;
+  /** Browser origins allowed to open sockets (default: CORS_ORIGINS). */
+  wsAllowedOrigins: '*' | string[];
+  /** How long a crashed instance's presences outlive it (with Redis). */
+  presenceLeaseMs: number;
+}
+
+function originList(raw: string | undefined): '*' | string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.trim() === '*') return '*';
+  return raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
 }
 
 type Env = Record<string, string | undefined>;
@@ -109,8 +128,13 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitAuth: intFrom(env, 'RATE_LIMIT_AUTH', 5),
     rateLimitPublic: intFrom(env, 'RATE_LIMIT_PUBLIC', 30),
     trustProxy: /^(1|true|yes)$/i.test(env.TRUST_PROXY ?? ''),
-    corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === '*'
-      ? '*'
-      : env.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    corsOrigins: originList(env.CORS_ORIGINS) ?? '*',
+    reconnectGraceSeconds: intFrom(env, 'RECONNECT_GRACE', 60),
+    reminderLeadSeconds: intFrom(env, 'REMINDER_LEAD', 15 * 60),
+    wsHeartbeatTimeoutMs: intFrom(env, 'WS_HEARTBEAT_TIMEOUT_MS', 60000) || 60000,
+    wsMaxFrameBytes: parseSize(env.WS_MAX_FRAME || '64kb'),
+    wsMessagesPerSecond: intFrom(env, 'WS_RATE', 50) || 50,
+    wsAllowedOrigins: originList(env.WS_ALLOWED_ORIGINS) ?? originList(env.CORS_ORIGINS) ?? '*',
+    presenceLeaseMs: intFrom(env, 'PRESENCE_LEASE_MS', 15000) || 15000,
   };
 }

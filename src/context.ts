@@ -1,6 +1,9 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { authenticate, lazyScope, type Credentials } from './auth/authenticate';
 import type { Scope } from './auth/actor';
+import type { Principal } from './auth/principal';
+import { TENANT_FILTER } from './entities/tenant-scoped';
+import { forbidden } from './errors';
 import type { TokenIssuer } from './auth/tokens';
 import type { Services } from './services';
 import type { Logger } from './logger';
@@ -19,6 +22,15 @@ export interface ContextDeps {
 export interface Caller extends Credentials {
   /** Client IP (X-Forwarded-For only when TRUST_PROXY is set). */
   ip: string;
+  /** Sockets authenticate once, at connect; their messages carry the result. */
+  principal?: Principal;
+  /** The socket a message came on: its id (so its sender is not echoed) and whether it is gone. */
+  connection?: SocketConnection;
+}
+
+export interface SocketConnection {
+  id: string;
+  closed(): boolean;
 }
 
 /** One per request or socket message, the same for every door. */
@@ -32,11 +44,21 @@ export interface Context {
   scope(): Promise<Scope>;
   /** Spends one request of this caller's budget in `bucket`, or throws 429. */
   rateLimit(bucket: Bucket): Promise<void>;
+  /** The agent or, on sockets, possibly the customer behind this request. */
+  principal(): Promise<Principal>;
+  connection?: SocketConnection;
 }
 
 export function createContext(deps: ContextDeps, caller: Caller, requestId: string): Context {
   const em = deps.orm.em.fork() as EntityManager;
   let log: Logger | undefined;
+  const given = caller.principal;
+  const scope = lazyScope(async () => {
+    if (!given) return authenticate(deps.tokens, em, caller);
+    if (given.kind !== 'user') throw forbidden('Customers may not do this');
+    em.setFilterParams(TENANT_FILTER, { tenantId: given.actor.tenantId });
+    return { actor: given.actor, em };
+  });
   return {
     requestId,
     // Most requests never log; a pino child per request is not free.
@@ -45,7 +67,9 @@ export function createContext(deps: ContextDeps, caller: Caller, requestId: stri
     },
     services: deps.services,
     em,
-    scope: lazyScope(() => authenticate(deps.tokens, em, caller)),
+    scope,
     rateLimit: (bucket) => deps.rateLimits.consume(bucket, caller.ip),
+    principal: async () => caller.principal ?? { kind: 'user', actor: (await scope()).actor, expiresAt: 0 },
+    connection: caller.connection,
   };
 }

@@ -13,9 +13,10 @@ const ISSUER = 'voki';
 export type TokenKind = 'access' | 'refresh' | 'customer';
 const audience = (kind: TokenKind) => `voki:${kind}`;
 
-export interface AccessClaims { kind: 'access'; userId: string; tenantId: string; tenantSlug: string; role: Role }
+/** `expiresAt` is the token's `exp`, in epoch milliseconds (sockets close when it passes). */
+export interface AccessClaims { kind: 'access'; userId: string; tenantId: string; tenantSlug: string; role: Role; expiresAt: number }
 export interface RefreshClaims { kind: 'refresh'; userId: string; tenantId: string; familyId: string; jti: string }
-export interface CustomerClaims { kind: 'customer'; tenantId: string; callId: string; customerId: string }
+export interface CustomerClaims { kind: 'customer'; tenantId: string; callId: string; customerId: string; expiresAt: number }
 
 export class TokenIssuer {
   constructor(
@@ -40,7 +41,7 @@ export class TokenIssuer {
       .sign(this.secret);
   }
 
-  access(c: Omit<AccessClaims, 'kind'>) {
+  access(c: Omit<AccessClaims, 'kind' | 'expiresAt'>) {
     return this.sign('access', c.userId, { tid: c.tenantId, ten: c.tenantSlug, role: c.role }, this.accessTtl);
   }
 
@@ -48,7 +49,7 @@ export class TokenIssuer {
     return this.sign('refresh', c.userId, { tid: c.tenantId, fam: c.familyId }, this.refreshTtl, c.jti);
   }
 
-  customer(c: Omit<CustomerClaims, 'kind'>, ttl: number) {
+  customer(c: Omit<CustomerClaims, 'kind' | 'expiresAt'>, ttl: number) {
     return this.sign('customer', c.customerId, { tid: c.tenantId, call: c.callId }, ttl);
   }
 
@@ -61,7 +62,7 @@ export class TokenIssuer {
         requiredClaims: ['sub', 'exp', 'jti', 'tid'],
       });
       if (payload.typ !== kind) throw unauthenticated();
-      return payload as Record<string, unknown> & { sub: string; jti: string; tid: string };
+      return payload as Record<string, unknown> & { sub: string; jti: string; tid: string; exp: number };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError || error instanceof TypeError) throw unauthenticated();
       throw error;
@@ -71,7 +72,7 @@ export class TokenIssuer {
   async verifyAccess(token: string): Promise<AccessClaims> {
     const p = await this.verify('access', token);
     if (typeof p.ten !== 'string' || !isRole(p.role)) throw unauthenticated();
-    return { kind: 'access', userId: p.sub, tenantId: p.tid, tenantSlug: p.ten, role: p.role };
+    return { kind: 'access', userId: p.sub, tenantId: p.tid, tenantSlug: p.ten, role: p.role, expiresAt: p.exp * 1000 };
   }
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
@@ -83,6 +84,6 @@ export class TokenIssuer {
   async verifyCustomer(token: string): Promise<CustomerClaims> {
     const p = await this.verify('customer', token);
     if (typeof p.call !== 'string') throw unauthenticated();
-    return { kind: 'customer', tenantId: p.tid, callId: p.call, customerId: p.sub };
+    return { kind: 'customer', tenantId: p.tid, callId: p.call, customerId: p.sub, expiresAt: p.exp * 1000 };
   }
 }

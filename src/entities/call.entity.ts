@@ -64,6 +64,10 @@ export class Call extends TenantScoped {
   @Property({ type: 'datetime', nullable: true, fieldName: 'disconnected_at' })
   disconnectedAt: (Date & Opt) | null = null;
 
+  /** The participant whose socket dropped during the active call; cleared when they return. */
+  @Property({ type: 'uuid', nullable: true, fieldName: 'disconnected_participant' })
+  disconnectedParticipant: (string & Opt) | null = null;
+
   @Property({ type: 'datetime', nullable: true, fieldName: 'reconnected_at' })
   reconnectedAt: (Date & Opt) | null = null;
 

@@ -13,14 +13,15 @@ import { CallTag } from './call-tag.entity';
 import { Evaluation } from './evaluation.entity';
 import { CallFile } from './call-file.entity';
 import { CallSummary, CallTranscript } from './call-artifact.entity';
+import { Appointment } from './appointment.entity';
 
 export type { CallStatus, EndReason } from './call.entity';
 export {
   Tenant, CompanySettings, User, Department, DepartmentMember, AccessLink, Tag, RefreshFamily, TenantScoped,
-  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary,
+  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment,
 };
 
 export const ENTITIES = [
   TenantScoped, Tenant, CompanySettings, User, Department, DepartmentMember, AccessLink, Tag, RefreshFamily,
-  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary,
+  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment,
 ];

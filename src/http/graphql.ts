@@ -26,7 +26,7 @@ export const QUERY_LIMITS = {
 };
 
 /** Resolver errors carry the CONTRACT's extensions.code; unknown errors say nothing internal. */
-function formatError(log: Logger) {
+export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     // Apollo's own parse/validation failures are already well-formed client errors.

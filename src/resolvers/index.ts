@@ -7,8 +7,10 @@ import { CompanyResolver } from './company.resolver';
 import { WidgetResolver } from './widget.resolver';
 import { CallResolver } from './call.resolver';
 import { EvaluationResolver } from './evaluation.resolver';
+import { AppointmentResolver } from './appointment.resolver';
+import { RealtimeResolver } from './realtime.resolver';
 
 export const RESOLVERS = [
   AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
-  WidgetResolver, CallResolver, EvaluationResolver,
+  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver,
 ] as const;

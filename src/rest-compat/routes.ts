@@ -74,6 +74,12 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.evaluation': { method: 'GET', path: '/v1/evaluations/:id', tag: 'Evaluations', summary: 'Get an evaluation' },
   'Mutation.createEvaluation': { method: 'POST', path: '/v1/evaluations', status: 201, tag: 'Evaluations', summary: 'Create an evaluation (internal)' },
 
+  'Query.appointments': { method: 'GET', path: '/v1/appointments', tag: 'Appointments', summary: 'List appointments (yours; supervisors: all)' },
+  'Mutation.createAppointment': { method: 'POST', path: '/v1/appointments', status: 201, tag: 'Appointments', summary: 'Schedule an appointment' },
+  'Query.appointment': { method: 'GET', path: '/v1/appointments/:id', tag: 'Appointments', summary: 'Get an appointment' },
+  'Mutation.updateAppointment': { method: 'PUT', path: '/v1/appointments/:id', tag: 'Appointments', summary: 'Update an appointment' },
+  'Mutation.deleteAppointment': { method: 'DELETE', path: '/v1/appointments/:id', status: 204, tag: 'Appointments', summary: 'Delete an appointment' },
+
   'Query.company': { method: 'GET', path: '/v1/company', tag: 'Company', summary: 'Company settings (manager)' },
   'Mutation.updateCompany': { method: 'PUT', path: '/v1/company', tag: 'Company', summary: 'Update company settings (manager; features: owner)' },
 };

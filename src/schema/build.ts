@@ -6,6 +6,15 @@ import { RESOLVERS } from '../resolvers';
 import { DateTimeScalar } from './scalars';
 import type { Context } from '../context';
 
+const UNUSED_PUBSUB = {
+  publish: () => {
+    throw new Error('publish through the event bus');
+  },
+  subscribe: () => {
+    throw new Error('subscribe through the event bus');
+  },
+};
+
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
 /** Federation hands `_entities` a reference; it resolves through the same service rules as `user(id)`. */
@@ -24,6 +33,8 @@ export async function buildVokiSchema(): Promise<GraphQLSchema> {
     resolvers: [...RESOLVERS],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    // Every subscription brings its own `subscribe` (the event bus); type-graphql insists on a pubSub anyway.
+    pubSub: UNUSED_PUBSUB,
   });
   const resolvers = createResolversMap(base) as Record<string, Record<string, unknown>>;
   for (const [type, resolve] of Object.entries(REFERENCE_RESOLVERS)) {

@@ -1,22 +1,32 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
+import type { CallEvents, CallRef } from './call-events';
+import type { QueueMath } from './queue';
 
 export interface TimerSettings {
   /** Seconds an assigned call may stay unstarted before it returns to the queue. */
   assignTimeoutSeconds: number;
   /** Seconds a queued customer may go without a poll or an open socket before the call is abandoned. */
   abandonTimeoutSeconds: number;
+  /** Seconds a participant of an active call may stay disconnected before the call ends. */
+  graceSeconds: number;
 }
 
-/** What one sweep changed, per transition, so callers (and later the event bus) can react. */
+type Changed = CallRef & { customerName: string; userId: string | null };
+
+/** What one sweep changed, per transition, so the events can be told. */
 export interface SweepResult {
-  requeued: Array<{ id: string; tenantId: string; departmentId: string }>;
-  missed: Array<{ id: string; tenantId: string; departmentId: string }>;
-  abandoned: Array<{ id: string; tenantId: string; departmentId: string }>;
+  requeued: Changed[];
+  missed: Changed[];
+  abandoned: Changed[];
+  disconnected: Changed[];
 }
 
-type Row = { id: string; tenant_id: string; department_id: string };
-const rows = (r: Row[]) => r.map((x) => ({ id: x.id, tenantId: x.tenant_id, departmentId: x.department_id }));
+type Row = { id: string; tenant_id: string; department_id: string; customer_name: string; user_id: string | null };
+const rows = (r: Row[]): Changed[] =>
+  r.map((x) => ({ id: x.id, tenantId: x.tenant_id, departmentId: x.department_id, customerName: x.customer_name, userId: x.user_id }));
+const RETURNING = `returning c.id, c.tenant_id, c.department_id, c.user_id,
+  (select name from customers where id = c.customer_id) as customer_name`;
 
 /**
  * The state table's timers, as conditional UPDATEs over stored timestamps and the database
@@ -26,9 +36,9 @@ const rows = (r: Row[]) => r.map((x) => ({ id: x.id, tenantId: x.tenant_id, depa
  */
 export async function sweepCallTimers(em: EntityManager, settings: TimerSettings): Promise<SweepResult> {
   const requeued = await em.execute<Row[]>(
-    `update calls set status = 'queued', user_id = null, assigned_at = null, updated_at = now()
-      where status = 'assigned' and assigned_at < now() - make_interval(secs => ?)
-      returning id, tenant_id, department_id`,
+    `update calls c set status = 'queued', user_id = null, assigned_at = null, updated_at = now()
+      where c.status = 'assigned' and c.assigned_at < now() - make_interval(secs => ?)
+      ${RETURNING}`,
     [settings.assignTimeoutSeconds],
   );
   const missed = await em.execute<Row[]>(
@@ -37,27 +47,56 @@ export async function sweepCallTimers(em: EntityManager, settings: TimerSettings
        from departments d
       where c.department_id = d.id and c.status = 'queued'
         and c.inserted_at < now() - make_interval(secs => d.queue_timeout)
-      returning c.id, c.tenant_id, c.department_id`,
+      ${RETURNING}`,
   );
   const abandoned = await em.execute<Row[]>(
-    `update calls set status = 'abandoned', end_reason = 'abandoned', completed_at = now(),
-            wait_time = greatest(0, round(extract(epoch from now() - inserted_at)))::int, updated_at = now()
-      where status = 'queued' and customer_seen_at < now() - make_interval(secs => ?)
-      returning id, tenant_id, department_id`,
+    `update calls c set status = 'abandoned', end_reason = 'abandoned', completed_at = now(),
+            wait_time = greatest(0, round(extract(epoch from now() - c.inserted_at)))::int, updated_at = now()
+      where c.status = 'queued' and c.customer_seen_at < now() - make_interval(secs => ?)
+      ${RETURNING}`,
     [settings.abandonTimeoutSeconds],
   );
-  return { requeued: rows(requeued), missed: rows(missed), abandoned: rows(abandoned) };
+  const disconnected = await em.execute<Row[]>(
+    `update calls c set status = 'completed', end_reason = 'disconnect', completed_at = now(),
+            duration = greatest(0, round(extract(epoch from now() - coalesce(c.started_at, now()))))::int, updated_at = now()
+      where c.status = 'active' and c.disconnected_at is not null and c.disconnected_at < now() - make_interval(secs => ?)
+      ${RETURNING}`,
+    [settings.graceSeconds],
+  );
+  return { requeued: rows(requeued), missed: rows(missed), abandoned: rows(abandoned), disconnected: rows(disconnected) };
+}
+
+/** Tells each transition of a sweep: the queue, the customer and the agent hear of it. */
+export async function announceSweep(result: SweepResult, events: CallEvents, queue: QueueMath, em: EntityManager) {
+  for (const c of result.requeued) {
+    const standing = await queue.standing(em, c.tenantId, { id: c.id, insertedAt: await insertedAt(em, c.id), departmentId: c.departmentId });
+    events.requeued(c, c.customerName, standing.position, standing.queueSize);
+  }
+  for (const c of result.missed) events.left(c, 'timeout', 'timeout');
+  for (const c of result.abandoned) events.left(c, 'cancelled', 'abandoned');
+  for (const c of result.disconnected) events.ended(c, c.userId, 'disconnect');
+}
+
+async function insertedAt(em: EntityManager, id: string): Promise<Date> {
+  const [row] = await em.execute<{ inserted_at: Date }[]>('select inserted_at from calls where id = ?', [id]);
+  return new Date(row.inserted_at);
 }
 
 /** Runs the sweep every `intervalMs` until stopped; a failed sweep is logged and retried next tick. */
-export function startCallTimers(fork: () => EntityManager, settings: TimerSettings, intervalMs: number, log: Logger) {
+export function startCallTimers(
+  fork: () => EntityManager, settings: TimerSettings, intervalMs: number, log: Logger,
+  announce: (r: SweepResult, em: EntityManager) => Promise<void> = async () => undefined,
+) {
   let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = sweepCallTimers(fork(), settings)
-      .then((r) => {
-        const changed = r.requeued.length + r.missed.length + r.abandoned.length;
-        if (changed) log.info({ requeued: r.requeued.length, missed: r.missed.length, abandoned: r.abandoned.length }, 'call timers fired');
+    const em = fork();
+    running = sweepCallTimers(em, settings)
+      .then(async (r) => {
+        const changed = r.requeued.length + r.missed.length + r.abandoned.length + r.disconnected.length;
+        if (!changed) return;
+        log.info({ requeued: r.requeued.length, missed: r.missed.length, abandoned: r.abandoned.length, disconnected: r.disconnected.length }, 'call timers fired');
+        await announce(r, em);
       })
       .catch((err) => log.warn({ err }, 'call timer sweep failed'))
       .finally(() => (running = undefined));

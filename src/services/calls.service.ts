@@ -10,6 +10,7 @@ import { findPage, type PageArgs } from './pagination';
 import { loadVisibleCall, visibleCalls } from './call-access';
 import { endOfDay, secondsBetween } from './dates';
 import { tagView } from './views';
+import type { CallEvents } from './call-events';
 
 const SORTABLE = ['inserted_at', 'started_at', 'completed_at', 'duration', 'wait_time', 'status', 'rating'] as const;
 const STATUSES: readonly string[] = CALL_STATUSES;
@@ -41,6 +42,8 @@ const POPULATE = ['customer', 'department', 'user'] as const;
 
 /** Agents' handling of calls: every rule of the state table lives here or in the timers. */
 export class CallsService {
+  constructor(private readonly events: CallEvents) {}
+
   async list(scope: Scope, args: CallFilters) {
     requireRole(scope.actor, 'attendant');
     const { items, meta } = await findPage(scope.em, Call, await this.filters(scope, args), args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'desc' });
@@ -77,7 +80,7 @@ export class CallsService {
    */
   async assign(scope: Scope, id: string, userId?: string | null) {
     requireRole(scope.actor, 'attendant');
-    const call = await loadVisibleCall(scope, id, ['department']);
+    const call = await loadVisibleCall(scope, id, ['department', 'customer']);
     const assigneeId = userId ? requireAssignee(userId) : scope.actor.userId;
     if (assigneeId !== scope.actor.userId && !atLeast(scope.actor.role, 'supervisor')) {
       throw forbidden('Only supervisors may assign calls to others');
@@ -93,6 +96,7 @@ export class CallsService {
     }
     const won = await scope.em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'assigned', user: assignee.id, assignedAt: new Date() });
     if (won !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be assigned`);
+    this.events.assigned(refOf(call), assignee, call.customer.getEntity().name, call.department.getEntity().name);
     return { id: call.id, status: 'assigned' as const, userId: assignee.id, userName: assignee.name };
   }
 
@@ -105,6 +109,8 @@ export class CallsService {
       { status: 'active', startedAt: now, waitTime: secondsBetween(call.insertedAt, now) },
     );
     if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be started`);
+    const agent = call.user!.getEntity();
+    this.events.started(refOf(call), agent, now);
     return { id: call.id, status: 'active' as const, startedAt: now };
   }
 
@@ -121,6 +127,7 @@ export class CallsService {
       },
     );
     if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be completed`);
+    this.events.ended(refOf(call), call.user?.id ?? null, 'completed');
     return { id: call.id, status: 'completed' as const, completedAt: now };
   }
 
@@ -194,7 +201,7 @@ export class CallsService {
   /** Start and complete belong to the call's agent; supervisors may act on any call. */
   private async loadOwned(scope: Scope, id: string) {
     requireRole(scope.actor, 'attendant');
-    const call = await loadVisibleCall(scope, id);
+    const call = await loadVisibleCall(scope, id, ['user']);
     if (call.user?.id !== scope.actor.userId && !atLeast(scope.actor.role, 'supervisor')) {
       throw forbidden('Only the assigned agent may do this');
     }
@@ -232,6 +239,8 @@ export class CallsService {
     return { $and: and };
   }
 }
+
+const refOf = (c: Call) => ({ id: c.id, tenantId: c.tenantId, departmentId: c.department.id });
 
 function requireAssignee(userId: string): string {
   if (!isUuid(userId)) throw invalid({ userId: ['does not exist'] });

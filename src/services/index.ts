@@ -1,16 +1,26 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TokenIssuer } from '../auth/tokens';
+import type { Logger } from '../logger';
+import type { EventBus } from '../events/event-bus';
+import type { PresenceBackend } from '../presence/presence-types';
+import type { MediaGateway } from '../sfu/media-gateway';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 import { DepartmentsService } from './departments.service';
 import { LinksService } from './links.service';
 import { TagsService } from './tags.service';
 import { CompanyService } from './company.service';
-import { QueueMath, type PresenceReader } from './queue';
+import { QueueMath } from './queue';
 import { WidgetService } from './widget.service';
 import { CallsService } from './calls.service';
 import { EvaluationsService } from './evaluations.service';
 import { TurnService } from './turn.service';
 import { FilesService } from './files.service';
+import { PresenceService } from './presence.service';
+import { QueueNotifier } from './queue-notifier';
+import { CallEvents } from './call-events';
+import { RealtimeService } from './realtime.service';
+import { AppointmentsService } from './appointments.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -21,14 +31,30 @@ export interface ServiceSettings {
   customerTokenTtlSeconds: number;
   turnSecret: string;
   turnUrls: string[];
-  presence: PresenceReader;
   dataDir: string;
   uploadLimitBytes: number;
 }
 
-export function createServices(s: ServiceSettings) {
+/** The real-time plumbing the services publish through; the app picks in-process or Redis. */
+export interface RealtimeDeps {
+  bus: EventBus;
+  presenceBackend: PresenceBackend;
+  /** Names this process in presence entries, so its death can expire them. */
+  instanceId: string;
+  media: MediaGateway;
+  /** A fresh EntityManager for work that happens outside any request. */
+  fork: () => EntityManager;
+  log: Logger;
+}
+
+export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
   const auth = new AuthService(s.tokens);
   const evaluations = new EvaluationsService();
+  const presence = new PresenceService(rt.presenceBackend, rt.bus, rt.instanceId);
+  const queue = new QueueMath(presence);
+  const notifier = new QueueNotifier(rt.bus, queue, rt.fork, rt.log);
+  presence.whenOnlineChanges((tenantId, departmentId) => notifier.changed(tenantId, departmentId));
+  const events = new CallEvents(rt.bus, notifier, presence);
   return {
     auth,
     users: new UsersService(auth),
@@ -36,12 +62,18 @@ export function createServices(s: ServiceSettings) {
     links: new LinksService(s.publicUrl),
     tags: new TagsService(),
     company: new CompanyService(),
-    widget: new WidgetService(new QueueMath(s.presence), s.tokens, evaluations, {
+    widget: new WidgetService(queue, s.tokens, evaluations, events, {
       websocketUrl: s.websocketUrl, customerTokenTtl: s.customerTokenTtlSeconds,
     }),
-    calls: new CallsService(),
+    calls: new CallsService(events),
     evaluations,
     turn: new TurnService(s.turnSecret, s.turnUrls),
     files: new FilesService(s.dataDir, s.uploadLimitBytes),
+    presence,
+    queue,
+    notifier,
+    events,
+    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.fork),
+    appointments: new AppointmentsService(rt.bus),
   };
 }

@@ -20,7 +20,7 @@ const RECENT_HANDLING_SQL = `select avg(duration)::float from (
    order by completed_at desc limit ${RECENT_CALLS}) recent`;
 
 /** Seconds until the customer at `position` is likely served; never negative. */
-const estimate = (handling: number | null, position: number, agents: number) =>
+export const estimate = (handling: number | null, position: number, agents: number) =>
   position <= 0 ? 0 : Math.max(0, Math.round(((handling ?? DEFAULT_HANDLING_SECONDS) * position) / Math.max(agents, 1)));
 
 /**
@@ -35,21 +35,49 @@ export class QueueMath {
   }
 
   /**
-   * Position and wait estimate of one queued call in a single round trip: the count runs on the
-   * partial index of queued calls, the average over the department's latest completed calls.
+   * Position, wait estimate and queue size for one queued call in a single round trip: the
+   * counts run on the partial index of queued calls, the average over the latest completed calls.
    */
   async standing(em: EntityManager, tenantId: string, call: { id: string; insertedAt: Date; departmentId: string }) {
     const [[row], agents] = await Promise.all([
-      em.execute<{ ahead: string; handling: number | null }[]>(
+      em.execute<{ ahead: string; size: string; handling: number | null }[]>(
         `select (select count(*) from calls
                   where department_id = ? and status = 'queued' and tenant_id = ? and (inserted_at, id) < (?, ?)) as ahead,
+                (select count(*) from calls where department_id = ? and status = 'queued' and tenant_id = ?) as size,
                 (${RECENT_HANDLING_SQL}) as handling`,
-        [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId],
+        [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId, call.departmentId, tenantId],
       ),
       this.onlineAgents(tenantId, call.departmentId),
     ]);
     const position = Number(row.ahead) + 1;
-    return { position, estimatedWaitTime: estimate(row.handling, position, agents) };
+    return { position, estimatedWaitTime: estimate(row.handling, position, agents), queueSize: Number(row.size) };
+  }
+
+  /**
+   * The whole department queue at once, for the notifier: every queued call's position (same
+   * order as `standing`), the size, the estimate's inputs and the recent average wait.
+   */
+  async snapshot(em: EntityManager, tenantId: string, departmentId: string) {
+    const [rows, [stats], agents] = await Promise.all([
+      em.execute<{ id: string }[]>(
+        `select id from calls where department_id = ? and status = 'queued' and tenant_id = ? order by inserted_at, id`,
+        [departmentId, tenantId],
+      ),
+      em.execute<{ handling: number | null; avg_wait: number | null }[]>(
+        `select (${RECENT_HANDLING_SQL}) as handling,
+                (select avg(wait_time)::float from (
+                   select wait_time from calls where department_id = ? and tenant_id = ? and wait_time is not null
+                    order by completed_at desc nulls last limit ${RECENT_CALLS}) w) as avg_wait`,
+        [departmentId, tenantId, departmentId, tenantId],
+      ),
+      this.onlineAgents(tenantId, departmentId),
+    ]);
+    return {
+      queueSize: rows.length,
+      avgWaitTime: Math.round(stats.avg_wait ?? 0),
+      onlineAgents: agents,
+      positions: rows.map((r, i) => ({ callId: r.id, position: i + 1, estimatedWaitTime: estimate(stats.handling, i + 1, agents) })),
+    };
   }
 
   onlineAgents(tenantId: string, departmentId: string): Promise<number> {

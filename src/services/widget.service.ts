@@ -9,6 +9,7 @@ import { secondsBetween } from './dates';
 import type { QueueMath } from './queue';
 import { callInState } from './calls.service';
 import type { EvaluationsService } from './evaluations.service';
+import type { CallEvents } from './call-events';
 
 const invalidLink = () => new AppError('NOT_FOUND', 'Invalid or expired access link');
 const unknownCall = () => notFound('Call');
@@ -25,6 +26,7 @@ export class WidgetService {
     private readonly queue: QueueMath,
     private readonly tokens: TokenIssuer,
     private readonly evaluations: EvaluationsService,
+    private readonly events: CallEvents,
     private readonly opts: { websocketUrl: string; customerTokenTtl: number },
   ) {}
 
@@ -71,7 +73,8 @@ export class WidgetService {
       await em.execute('update access_links set uses = greatest(uses - 1, 0) where id = ?', [link.id], 'run').catch(() => undefined);
       throw error;
     }
-    const { position, estimatedWaitTime } = await this.queue.standing(em, link.tenantId, { id: callId, insertedAt: joinedAt, departmentId: department.id });
+    const { position, estimatedWaitTime, queueSize } = await this.queue.standing(em, link.tenantId, { id: callId, insertedAt: joinedAt, departmentId: department.id });
+    this.events.joined({ id: callId, tenantId: link.tenantId, departmentId: department.id }, input.name.trim(), position, queueSize, estimatedWaitTime);
     return {
       callId,
       status: 'queued' as const,
@@ -124,8 +127,8 @@ export class WidgetService {
     const call = await this.loadCall(em, callId);
     if (call.status === 'queued') {
       await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { customerSeenAt: new Date() });
-      const standing = await this.queue.standing(em, call.tenantId, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
-      return { callId: call.id, status: call.status, ...standing };
+      const { position, estimatedWaitTime } = await this.queue.standing(em, call.tenantId, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
+      return { callId: call.id, status: call.status, position, estimatedWaitTime };
     }
     return { callId: call.id, status: call.status, position: null, estimatedWaitTime: null };
   }
@@ -135,6 +138,7 @@ export class WidgetService {
     const now = new Date();
     const changed = await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'cancelled', completedAt: now, waitTime: secondsBetween(call.insertedAt, now) });
     if (changed !== 1) throw conflict(`${callInState(call.status)} cannot be cancelled`);
+    this.events.left({ id: call.id, tenantId: call.tenantId, departmentId: call.department.id }, 'cancelled', 'cancelled');
     return { callId: call.id, status: 'cancelled' as const };
   }
 

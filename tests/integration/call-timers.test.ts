@@ -82,7 +82,7 @@ describe('timers derive from stored timestamps', () => {
     const { callId } = await joinQueue(api, link);
     await api.post(`/api/v1/calls/${callId}/assign`, {}, t.attendant);
     await sleep(1200);
-    const settings = { assignTimeoutSeconds: 1, abandonTimeoutSeconds: 3600 };
+    const settings = { assignTimeoutSeconds: 1, abandonTimeoutSeconds: 3600, graceSeconds: 3600 };
     const orm = srv.server.db.orm;
     const results = await Promise.all([1, 2, 3].map(() => sweepCallTimers(orm.em.fork() as never, settings)));
     expect(results.flatMap((r) => r.requeued.map((x) => x.id))).toEqual([callId]);

@@ -1,0 +1,50 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer, User } from '../entities';
+import { TENANT_FILTER } from '../entities/tenant-scoped';
+import { unauthenticated } from '../errors';
+import type { Actor } from './actor';
+import type { TokenIssuer } from './tokens';
+
+/** A queued or served customer, known only through the websocket token join handed out. */
+export interface CustomerIdentity {
+  tenantId: string;
+  callId: string;
+  customerId: string;
+  name: string;
+}
+
+/** Who holds a socket: an agent (access token) or a customer (their call's websocket token). */
+export type Principal =
+  | { kind: 'user'; actor: Actor; expiresAt: number }
+  | { kind: 'customer'; customer: CustomerIdentity; expiresAt: number };
+
+/** The participant id others see: the user id, or the customer id. */
+export const participantId = (p: Principal) => (p.kind === 'user' ? p.actor.userId : p.customer.customerId);
+
+/**
+ * A socket's token, either kind. The user is read fresh (deactivated → refused); the socket
+ * then keeps that identity until the token expires, when the door closes it.
+ */
+export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, token: string | undefined): Promise<Principal> {
+  if (!token) throw unauthenticated();
+  const access = await tokens.verifyAccess(token).catch(() => undefined);
+  if (access) {
+    em.setFilterParams(TENANT_FILTER, { tenantId: access.tenantId });
+    const user = await em.findOne(User, { id: access.userId });
+    if (!user || user.status !== 'active') throw unauthenticated();
+    return {
+      kind: 'user',
+      expiresAt: access.expiresAt,
+      actor: { tenantId: access.tenantId, tenantSlug: access.tenantSlug, userId: user.id, role: user.role, name: user.name },
+    };
+  }
+  const claims = await tokens.verifyCustomer(token);
+  em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
+  const customer = await em.findOne(Customer, { id: claims.customerId });
+  if (!customer) throw unauthenticated();
+  return {
+    kind: 'customer',
+    expiresAt: claims.expiresAt,
+    customer: { tenantId: claims.tenantId, callId: claims.callId, customerId: customer.id, name: customer.name },
+  };
+}

@@ -1,0 +1,63 @@
+import type { BusEvent, EventBus } from '../../events/event-bus';
+import type { Vsn } from './frames';
+
+/** One joined channel of one socket, as the hub delivers to it. */
+export interface HubMember {
+  connectionId: string;
+  participantId: string;
+  vsn: Vsn;
+  deliver(frame: string): void;
+}
+
+interface TopicEntry {
+  members: Set<HubMember>;
+  unsubscribe: () => void;
+}
+
+/**
+ * Fan-out of bus events to this instance's Phoenix channels, one bus subscription per topic.
+ * As Phoenix's fastlane does, a broadcast is encoded once per serializer version and the same
+ * string is written to every socket; only events addressed to one participant (or excluding
+ * one connection) are filtered per member.
+ */
+export class TopicHub {
+  private readonly entries = new Map<string, TopicEntry>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  add(topic: string, member: HubMember) {
+    let entry = this.entries.get(topic);
+    if (!entry) {
+      const members = new Set<HubMember>();
+      entry = { members, unsubscribe: this.bus.subscribe(topic, (e) => this.broadcast(members, e)) };
+      this.entries.set(topic, entry);
+    }
+    entry.members.add(member);
+  }
+
+  remove(topic: string, member: HubMember) {
+    const entry = this.entries.get(topic);
+    if (!entry) return;
+    entry.members.delete(member);
+    if (!entry.members.size) {
+      entry.unsubscribe();
+      this.entries.delete(topic);
+    }
+  }
+
+  get topicCount() {
+    return this.entries.size;
+  }
+
+  private broadcast(members: Set<HubMember>, e: BusEvent) {
+    const filtered = e.to !== undefined || e.exclude !== undefined;
+    let v2: string | undefined;
+    let v1: string | undefined;
+    for (const m of members) {
+      if (filtered && ((e.to !== undefined && e.to !== m.participantId) || e.exclude === m.connectionId)) continue;
+      m.deliver(m.vsn === 2
+        ? (v2 ??= JSON.stringify([null, null, e.topic, e.event, e.payload]))
+        : (v1 ??= JSON.stringify({ join_ref: null, ref: null, topic: e.topic, event: e.event, payload: e.payload })));
+    }
+  }
+}
