@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { IceCandidateInput, QueuePosition, RealtimeEvent, SignalInput } from '../schema/realtime.type';
+import { IceCandidateInput, QueuePosition, RealtimeEvent, SignalInput, Supervision } from '../schema/realtime.type';
 import { topics } from '../events/topics';
 import type { BusEvent } from '../events/event-bus';
 import type { Context } from '../context';
@@ -92,5 +92,20 @@ export class RealtimeResolver {
   @Mutation(() => String, { description: 'Your presence status in a department: online, busy or away' })
   async updatePresenceStatus(@Arg('departmentId', () => ID) departmentId: string, @Arg('status', () => String) status: string, @Ctx() ctx: Context) {
     return ctx.services.realtime.updateStatus(await ctx.principal(), departmentId, status);
+  }
+
+  @Mutation(() => Supervision, { description: 'Listen to an active call without being heard (supervisor)' })
+  async monitorCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.realtime.supervise(await ctx.scope(), id, 'monitor');
+  }
+
+  @Mutation(() => Supervision, { description: 'Speak to the agent only (supervisor)' })
+  async whisperCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.realtime.supervise(await ctx.scope(), id, 'whisper');
+  }
+
+  @Mutation(() => Supervision, { description: 'Join the conversation, heard by both (supervisor)' })
+  async bargeCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.realtime.supervise(await ctx.scope(), id, 'barge');
   }
 }

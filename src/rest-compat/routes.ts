@@ -67,6 +67,9 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.callFiles': { method: 'GET', path: '/v1/calls/:call_id/files', tag: 'Calls', summary: 'Files of a call; each url downloads it' },
   'Query.callTranscript': { method: 'GET', path: '/v1/calls/:call_id/transcript', tag: 'Calls', summary: 'Call transcript (plan feature transcription)' },
   'Query.callSummary': { method: 'GET', path: '/v1/calls/:call_id/summary', tag: 'Calls', summary: 'AI call summary (plan feature ai_summaries)' },
+  'Mutation.monitorCall': { method: 'POST', path: '/v1/calls/:id/monitor', tag: 'Calls', summary: 'Monitor an active call (supervisor)' },
+  'Mutation.whisperCall': { method: 'POST', path: '/v1/calls/:id/whisper', tag: 'Calls', summary: 'Whisper to the agent (supervisor)' },
+  'Mutation.bargeCall': { method: 'POST', path: '/v1/calls/:id/barge', tag: 'Calls', summary: 'Barge into an active call (supervisor)' },
   'Mutation.addManagerNote': { method: 'POST', path: '/v1/calls/:id/manager-notes', tag: 'Calls', summary: 'Append a manager note (supervisor)' },
 
   'Query.evaluations': { method: 'GET', path: '/v1/evaluations', tag: 'Evaluations', summary: 'List evaluations' },

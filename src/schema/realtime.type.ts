@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
 @ObjectType({ description: 'One real-time event; `event` and `payload` are exactly those of the Phoenix channel (seed 003)' })
@@ -25,4 +25,11 @@ export class IceCandidateInput {
   @Field() candidate: string;
   @Field(() => String, { nullable: true }) sdpMid?: string | null;
   @Field(() => Int, { nullable: true }) sdpMLineIndex?: number | null;
+}
+
+@ObjectType({ description: 'A supervision mode started on an active call' })
+export class Supervision {
+  @Field(() => ID) callId: string;
+  @Field({ description: 'monitor, whisper or barge' }) mode: string;
+  @Field(() => ID) supervisorId: string;
 }

@@ -73,7 +73,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     queue,
     notifier,
     events,
-    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.fork),
+    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.fork, rt.log),
     appointments: new AppointmentsService(rt.bus),
   };
 }

@@ -1,16 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Call, Department, DepartmentMember } from '../entities';
 import { TENANT_FILTER } from '../entities/tenant-scoped';
-import { AppError, forbidden, invalid } from '../errors';
+import { AppError, conflict, forbidden, invalid } from '../errors';
 import { atLeast } from '../auth/roles';
 import { participantId, type Principal } from '../auth/principal';
 import type { Actor } from '../auth/actor';
 import type { BusEvent, EventBus } from '../events/event-bus';
 import { parseTopic, topics } from '../events/topics';
 import { busIterator, type BusIterator } from '../events/bus-iterator';
-import type { IceCandidate, MediaGateway, MediaParticipant, SdpMessage } from '../sfu/media-gateway';
+import type { IceCandidate, MediaGateway, MediaParticipant, SdpMessage, SupervisionMode } from '../sfu/media-gateway';
+import type { Scope } from '../auth/actor';
+import { requireRole } from '../auth/roles';
+import { loadVisibleCall } from './call-access';
+import { callInState } from './calls.service';
 import type { PresenceService } from './presence.service';
 import type { QueueMath } from './queue';
+import type { Logger } from '../logger';
 import { isUuid } from './guards';
 
 /** One subscriber's open topic, the same for a Phoenix channel and a GraphQL subscription. */
@@ -50,6 +55,7 @@ export class RealtimeService {
     private readonly queue: QueueMath,
     private readonly media: MediaGateway,
     private readonly fork: () => EntityManager,
+    private readonly log: Logger,
   ) {}
 
   async open(principal: Principal, topic: unknown, connectionId: string, params: Record<string, unknown> = {}): Promise<RealtimeSession> {
@@ -187,14 +193,33 @@ export class RealtimeService {
     return this.presence.setStatus(actor, departmentId.toLowerCase(), status);
   }
 
+  /**
+   * A supervisor starts monitoring, whispering or barging into an active call (CONTRACT §4):
+   * the media layer routes the audio, and the call's agent receives `{mode}_start`.
+   */
+  async supervise(scope: Scope, callId: string, mode: SupervisionMode) {
+    requireRole(scope.actor, 'supervisor');
+    const call = await loadVisibleCall(scope, callId);
+    if (call.status !== 'active') throw conflict(`${callInState(call.status)} cannot be supervised`);
+    const agentId = call.user?.id ?? null;
+    const supervisor: MediaParticipant = { tenantId: call.tenantId, callId: call.id, participantId: scope.actor.userId, role: scope.actor.role };
+    await this.media.supervise(supervisor, mode, agentId);
+    this.bus.publish({
+      topic: topics.call(call.id), event: `${mode}_start`,
+      payload: { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name },
+      ...(agentId ? { to: agentId } : {}),
+    });
+    return { callId: call.id, mode, supervisorId: scope.actor.userId };
+  }
+
   /** Open customer sockets count as signs of life: their queued calls are touched regularly. */
   startSeenTouch(everyMs: number) {
     this.touchTimer = setInterval(() => {
       const ids = [...this.customersOnline.keys()];
       if (!ids.length) return;
       this.fork().getConnection()
-        .execute(`update calls set customer_seen_at = now() where id = any(?::uuid[]) and status = 'queued'`, [ids], 'run')
-        .catch(() => undefined);
+        .execute(`update calls set customer_seen_at = now() where status = 'queued' and id in (${ids.map(() => '?').join(', ')})`, ids, 'run')
+        .catch((err) => this.log.warn({ err }, 'customer liveness update failed'));
     }, everyMs);
     this.touchTimer.unref();
   }

@@ -21,7 +21,11 @@ export interface MediaGateway {
   iceCandidate(from: MediaParticipant, candidate: IceCandidate): Promise<void>;
   mute(from: MediaParticipant, kind: 'audio' | 'video', muted: boolean): Promise<void>;
   participantLeft(who: MediaParticipant): Promise<void>;
+  /** monitor: hears both, says nothing; whisper: only the agent hears; barge: both hear. */
+  supervise(supervisor: MediaParticipant, mode: SupervisionMode, agentId: string | null): Promise<void>;
 }
+
+export type SupervisionMode = 'monitor' | 'whisper' | 'barge';
 
 /** Until the SFU exists: signalling is refused with a clear 503, the rest is a no-op. */
 export class NoMediaGateway implements MediaGateway {
@@ -33,4 +37,5 @@ export class NoMediaGateway implements MediaGateway {
   }
   async mute(): Promise<void> {}
   async participantLeft(): Promise<void> {}
+  async supervise(): Promise<void> {}
 }

@@ -80,7 +80,20 @@ describe('queue and call channels through the official phoenix client', () => {
     await eventually(() => muted.length, 5000, 'mute');
     expect(muted[0]).toEqual({ user_id: joined.callId ? expect.any(String) : '', type: 'audio', muted: true });
 
+    // Supervision: only the agent hears that a supervisor is listening in.
+    const monitor = collect(agentCall, 'monitor_start');
+    const customerHeard = collect(call, 'monitor_start');
+    expect((await api.post(`/api/v1/calls/${joined.callId}/monitor`, {}, a.attendant)).status).toBe(403);
+    expect((await api.post(`/api/v1/calls/${joined.callId}/monitor`, {}, b.supervisor)).status).toBe(404);
+    const monitored = await api.post(`/api/v1/calls/${joined.callId}/monitor`, {}, a.supervisor);
+    expect(monitored.status).toBe(200);
+    expect(monitored.body.data).toEqual({ call_id: joined.callId, mode: 'monitor', supervisor_id: a.supervisor.id });
+    await eventually(() => monitor.length, 5000, 'monitor_start');
+    expect(monitor[0]).toEqual({ supervisor_id: a.supervisor.id, supervisor_name: 'rt-a supervisor' });
+    expect(customerHeard).toEqual([]);
+
     expect((await api.post(`/api/v1/calls/${joined.callId}/complete`, {}, a.attendant)).status).toBe(200);
+    expect((await api.post(`/api/v1/calls/${joined.callId}/whisper`, {}, a.supervisor)).status).toBe(409);
     await eventually(() => callEvents.ended.length, 5000, 'call_ended');
     expect(callEvents.ended[0]).toEqual({ reason: 'completed' });
   });
