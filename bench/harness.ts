@@ -43,7 +43,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   await admin(`create database ${dbName}`);
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
-  const child = spawn(process.execPath, [join(__dirname, 'server.js')], {
+  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, 'server.js')], {
     env: {
       ...process.env, DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0',
       HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,

@@ -36,6 +36,7 @@ import type { ContextDeps } from './context';
 export interface VokiServer {
   url: string;
   phoenix: PhoenixEndpoint;
+  bus: EventBus;
   httpServer: http.Server;
   db: Database;
   deps: ContextDeps;
@@ -46,6 +47,8 @@ export interface VokiServer {
 export interface StartOptions {
   /** Extra routes mounted before the 404 handler (the benchmark's hand-written floor route). */
   extraRoutes?: (app: express.Express, deps: ContextDeps) => void;
+  /** Extra WebSocket paths (the benchmark's raw-broadcast baseline). */
+  extraUpgrades?: Record<string, (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void>;
 }
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<VokiServer> {
@@ -119,6 +122,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/socket/websocket') void phoenix.handleUpgrade(req, socket, head, url);
     else if (url.pathname === '/graphql') graphqlWs.handleUpgrade(req, socket, head);
+    else if (options.extraUpgrades?.[url.pathname]) options.extraUpgrades[url.pathname](req, socket, head);
     else refuseUpgrade(socket, 404, 'Not found');
   });
   await new Promise<void>((resolve, reject) => {
@@ -150,7 +154,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       log.info('voki stopped');
     })());
 
-  return { url, httpServer, db, deps, phoenix, close };
+  return { url, httpServer, db, deps, phoenix, bus, close };
 }
 
 async function withTimeout(work: Promise<unknown>, ms: number, onTimeout: () => void) {
