@@ -10,7 +10,8 @@ import type { PushRunner } from './pushes';
 
 /** What the protocol needs from the socket library. */
 export interface Transport {
-  send(frame: string): void;
+  /** A text frame (a Buffer holds its UTF-8 bytes). */
+  send(frame: string | Buffer): void;
   close(code: number, reason: string): void;
 }
 
@@ -27,7 +28,7 @@ interface Channel {
   member: HubMember;
   session?: RealtimeSession;
   /** Broadcasts that arrived while the join was being authorized; sent after the reply. */
-  pending: string[] | null;
+  pending: Buffer[] | null;
 }
 
 /**

@@ -6,7 +6,7 @@ export interface HubMember {
   connectionId: string;
   participantId: string;
   vsn: Vsn;
-  deliver(frame: string): void;
+  deliver(frame: Buffer): void;
 }
 
 interface TopicEntry {
@@ -16,8 +16,8 @@ interface TopicEntry {
 
 /**
  * Fan-out of bus events to this instance's Phoenix channels, one bus subscription per topic.
- * As Phoenix's fastlane does, a broadcast is encoded once per serializer version and the same
- * string is written to every socket; only events addressed to one participant (or excluding
+ * As Phoenix's fastlane does, a broadcast is encoded once per serializer version (to UTF-8 bytes,
+ * so the socket library does not convert it again per socket) and the same buffer goes to every socket; only events addressed to one participant (or excluding
  * one connection) are filtered per member.
  */
 export class TopicHub {
@@ -51,13 +51,13 @@ export class TopicHub {
 
   private broadcast(members: Set<HubMember>, e: BusEvent) {
     const filtered = e.to !== undefined || e.exclude !== undefined;
-    let v2: string | undefined;
-    let v1: string | undefined;
+    let v2: Buffer | undefined;
+    let v1: Buffer | undefined;
     for (const m of members) {
       if (filtered && ((e.to !== undefined && e.to !== m.participantId) || e.exclude === m.connectionId)) continue;
       m.deliver(m.vsn === 2
-        ? (v2 ??= JSON.stringify([null, null, e.topic, e.event, e.payload]))
-        : (v1 ??= JSON.stringify({ join_ref: null, ref: null, topic: e.topic, event: e.event, payload: e.payload })));
+        ? (v2 ??= Buffer.from(JSON.stringify([null, null, e.topic, e.event, e.payload])))
+        : (v1 ??= Buffer.from(JSON.stringify({ join_ref: null, ref: null, topic: e.topic, event: e.event, payload: e.payload }))));
     }
   }
 }

@@ -70,7 +70,7 @@ export class PhoenixEndpoint {
 
   private attach(ws: WebSocket, principal: PhoenixConnection['principal'], vsn: Vsn) {
     const connection = new PhoenixConnection(
-      { send: (frame) => ws.readyState === ws.OPEN && ws.send(frame), close: (code, reason) => ws.close(code, reason) },
+      { send: (frame) => ws.readyState === ws.OPEN && ws.send(frame, { binary: false }), close: (code, reason) => ws.close(code, reason) },
       principal, vsn,
       { realtime: this.deps.services.realtime, hub: this.hub, pushes: this.pushes, log: this.deps.log, limits: this.options },
     );
