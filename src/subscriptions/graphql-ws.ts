@@ -4,11 +4,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { authenticateToken, type Principal } from '../auth/principal';
 import { bearerToken } from '../auth/authenticate';
 import { createContext, type ContextDeps } from '../context';
-import { formatError } from '../http/graphql';
+import { formatError, QUERY_LIMITS } from '../http/graphql';
 import { originAllowed, refuseUpgrade } from './upgrade';
 
 type Params = Record<string, unknown> | undefined;
@@ -20,6 +21,13 @@ function tokenOf(params: Params): string | undefined {
   return bearerToken(raw) ?? (raw.includes(' ') ? undefined : raw);
 }
 
+/** A socket lives no longer than its token, as on the Phoenix endpoint. */
+function closeAtExpiry(socket: import('ws').WebSocket, expiresAt: number) {
+  const timer = setTimeout(() => socket.close(CloseCode.Forbidden, 'Token expired'), Math.min(2 ** 31 - 1, Math.max(0, expiresAt - Date.now())));
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 /**
  * graphql-ws on `/graphql`: the same schema, queries and mutations included. Authentication is
  * in `connection_init`: no token closes with 4401, a bad one (or an X-Tenant that is not the
@@ -29,6 +37,7 @@ export function createGraphQLWsEndpoint(schema: GraphQLSchema, deps: ContextDeps
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const principals = new WeakMap<object, { principal: Principal; id: string }>();
   const format = formatError(deps.log);
+  const rules = [...specifiedRules, ...new ApolloArmor(QUERY_LIMITS).protect().validationRules];
   const disposable = useServer<Params>({
     schema,
     onConnect: async (ctx) => {
@@ -42,19 +51,30 @@ export function createGraphQLWsEndpoint(schema: GraphQLSchema, deps: ContextDeps
         const tenant = ctx.connectionParams?.tenant ?? ctx.connectionParams?.['x-tenant'] ?? ctx.connectionParams?.['X-Tenant'];
         if (tenant !== undefined && (principal.kind !== 'user' || tenant !== principal.actor.tenantSlug)) return false;
         principals.set(ctx.extra.socket, { principal, id: randomUUID() });
+        closeAtExpiry(ctx.extra.socket, principal.expiresAt);
         return true;
       } catch {
         return false;
       }
     },
-    context: (ctx, id) => {
+    // The same limits as on HTTP (depth, aliases, cost, tokens), then the context of the socket.
+    onSubscribe: (ctx, id, payload) => {
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens.n });
+      } catch (error) {
+        return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
+      }
+      const errors = validate(schema, document, rules);
+      if (errors.length) return errors;
       const who = principals.get(ctx.extra.socket)!;
       const socket = ctx.extra.socket;
-      return createContext(deps, {
+      const contextValue = createContext(deps, {
         ip: ctx.extra.request.socket.remoteAddress ?? '',
         principal: who.principal,
         connection: { id: `${who.id}:${id}`, closed: () => socket.readyState >= socket.CLOSING },
       }, randomUUID());
+      return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
     },
     onNext: (_ctx, _id, _payload, _args, result) => {
       if (!result.errors?.length) return;

@@ -1,0 +1,47 @@
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+import { Api } from '../helpers/http';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { createTenant, type TestTenant } from '../helpers/tenants';
+import { eventually, rawSocket, wsBase } from '../helpers/sockets';
+
+let srv: TestServer;
+let api: Api;
+let t: TestTenant;
+
+beforeAll(async () => {
+  srv = await startTestServer({ ACCESS_TOKEN_TTL: '3' });
+  api = new Api(srv.url);
+  t = await createTenant(api, 'limits');
+});
+afterAll(() => srv?.stop());
+
+describe('sockets live no longer than their token, and obey the HTTP query limits', () => {
+  it('closes a Phoenix socket when its access token expires (the client then refreshes and reconnects)', async () => {
+    const login = await api.post('/api/auth/login', { email: t.attendant.email, password: 'correct-horse-battery', tenant: t.slug });
+    const { ws, closed } = await rawSocket(`${wsBase(srv.url)}/socket/websocket?vsn=2.0.0&token=${login.body.data.access_token}`);
+    const keepAlive = setInterval(() => ws.readyState === 1 && ws.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}])), 500);
+    const result = await closed;
+    clearInterval(keepAlive);
+    expect(result).toEqual({ code: 1008, reason: 'token expired' });
+  }, 15000);
+
+  it('closes a graphql-ws socket with 4403 when its token expires, and refuses over-aliased operations as HTTP does', async () => {
+    const login = await api.post('/api/auth/login', { email: t.attendant.email, password: 'correct-horse-battery', tenant: t.slug });
+    let closedWith: { code: number; reason: string } | undefined;
+    const client = createClient({
+      url: `${wsBase(srv.url)}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false,
+      connectionParams: { authorization: `Bearer ${login.body.data.access_token}` },
+      on: { closed: (e: any) => (closedWith ??= { code: e.code, reason: e.reason }) },
+      onNonLazyError: () => undefined,
+    });
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: me { id }`).join(" ");
+    const result: any[] = [];
+    client.subscribe({ query: `{ ${aliases} }` }, { next: (r) => result.push(r), error: (e) => result.push({ error: e }), complete: () => undefined });
+    await eventually(() => result.length, 5000, 'an answer');
+    expect(JSON.stringify(result[0])).toMatch(/Aliases limit/);
+    await eventually(() => closedWith, 10000, 'expiry close');
+    expect(closedWith).toEqual({ code: 4403, reason: 'Token expired' });
+    await client.dispose();
+  }, 15000);
+});
