@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import type { CallEvents, CallRef } from './call-events';
 import type { QueueMath } from './queue';
+import { every } from './background';
 
 export interface TimerSettings {
   /** Seconds an assigned call may stay unstarted before it returns to the queue. */
@@ -82,30 +83,17 @@ async function insertedAt(em: EntityManager, id: string): Promise<Date> {
   return new Date(row.inserted_at);
 }
 
-/** Runs the sweep every `intervalMs` until stopped; a failed sweep is logged and retried next tick. */
+/** Runs the sweep every `intervalMs` until stopped, and announces what it changed. */
 export function startCallTimers(
   fork: () => EntityManager, settings: TimerSettings, intervalMs: number, log: Logger,
   announce: (r: SweepResult, em: EntityManager) => Promise<void> = async () => undefined,
 ) {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
+  return every(intervalMs, async () => {
     const em = fork();
-    running = sweepCallTimers(em, settings)
-      .then(async (r) => {
-        const changed = r.requeued.length + r.missed.length + r.abandoned.length + r.disconnected.length;
-        if (!changed) return;
-        log.info({ requeued: r.requeued.length, missed: r.missed.length, abandoned: r.abandoned.length, disconnected: r.disconnected.length }, 'call timers fired');
-        await announce(r, em);
-      })
-      .catch((err) => log.warn({ err }, 'call timer sweep failed'))
-      .finally(() => (running = undefined));
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+    const r = await sweepCallTimers(em, settings);
+    const changed = r.requeued.length + r.missed.length + r.abandoned.length + r.disconnected.length;
+    if (!changed) return;
+    log.info({ requeued: r.requeued.length, missed: r.missed.length, abandoned: r.abandoned.length, disconnected: r.disconnected.length }, 'call timers fired');
+    await announce(r, em);
+  }, log, 'call timer sweep');
 }

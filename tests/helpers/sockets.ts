@@ -20,6 +20,21 @@ export async function connectPhoenix(httpUrl: string, token: string, opts: Recor
   return socket;
 }
 
+/** Phoenix sockets a test file opens, all closed by `closeAll` (in afterEach). */
+export function socketPool(url: () => string) {
+  const open: any[] = [];
+  return {
+    async open(token: string) {
+      const socket = await connectPhoenix(url(), token);
+      open.push(socket);
+      return socket;
+    },
+    closeAll() {
+      for (const s of open.splice(0)) s.disconnect();
+    },
+  };
+}
+
 /** Joins and resolves with the reply: {status: 'ok'|'error', response}. */
 export function join(channel: any): Promise<{ status: string; response: any }> {
   return new Promise((resolve) => {

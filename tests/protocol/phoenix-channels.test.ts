@@ -2,20 +2,15 @@ import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
-import { collect, connectPhoenix, eventually, join, push, quiet } from '../helpers/sockets';
+import { socketPool, collect, eventually, join, push, quiet, upgradeStatus, wsBase } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
 let a: TestTenant;
 let b: TestTenant;
 let link: string;
-const sockets: any[] = [];
-
-const open = async (token: string) => {
-  const s = await connectPhoenix(srv.url, token);
-  sockets.push(s);
-  return s;
-};
+const pool = socketPool(() => srv.url);
+const open = pool.open;
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -24,9 +19,7 @@ beforeAll(async () => {
   b = await createTenant(api, 'rt-b');
   link = await createLink(api, a.supervisor, a.departmentId);
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
-});
+afterEach(() => pool.closeAll());
 afterAll(() => srv?.stop());
 
 describe('queue and call channels through the official phoenix client', () => {
@@ -153,7 +146,6 @@ describe('who may join what', () => {
   });
 
   it('refuses a bad token at the upgrade with 403', async () => {
-    const { upgradeStatus, wsBase } = await import('../helpers/sockets');
     expect(await upgradeStatus(`${wsBase(srv.url)}/socket/websocket?vsn=2.0.0&token=nope`)).toBe(403);
     expect(await upgradeStatus(`${wsBase(srv.url)}/socket/websocket?vsn=2.0.0`)).toBe(403);
     expect(await upgradeStatus(`${wsBase(srv.url)}/socket/websocket?vsn=2.0.0&token=${a.attendant.refreshToken}`)).toBe(403);

@@ -2,18 +2,14 @@ import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
-import { Presence, collect, connectPhoenix, eventually, join, push } from '../helpers/sockets';
+import { Presence, socketPool, collect, eventually, join, push } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
 let t: TestTenant;
 let link: string;
-const sockets: any[] = [];
-const open = async (token: string) => {
-  const s = await connectPhoenix(srv.url, token);
-  sockets.push(s);
-  return s;
-};
+const pool = socketPool(() => srv.url);
+const open = pool.open;
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -21,9 +17,7 @@ beforeAll(async () => {
   t = await createTenant(api, 'presence');
   link = await createLink(api, t.supervisor, t.departmentId);
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
-});
+afterEach(() => pool.closeAll());
 afterAll(() => srv?.stop());
 
 /** A supervisor's view of the department through the official Presence class. */

@@ -2,18 +2,14 @@ import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
-import { collect, connectPhoenix, eventually, join, quiet } from '../helpers/sockets';
+import { socketPool, collect, eventually, join, quiet } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
 let t: TestTenant;
 let link: string;
-const sockets: any[] = [];
-const open = async (token: string) => {
-  const s = await connectPhoenix(srv.url, token);
-  sockets.push(s);
-  return s;
-};
+const pool = socketPool(() => srv.url);
+const open = pool.open;
 
 beforeAll(async () => {
   srv = await startTestServer({ RECONNECT_GRACE: '1', TIMER_INTERVAL_MS: '200' });
@@ -21,9 +17,7 @@ beforeAll(async () => {
   t = await createTenant(api, 'grace');
   link = await createLink(api, t.supervisor, t.departmentId);
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
-});
+afterEach(() => pool.closeAll());
 afterAll(() => srv?.stop());
 
 /** An active call with the customer and the agent both on call:{id}. */
