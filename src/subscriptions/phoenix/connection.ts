@@ -81,8 +81,12 @@ export class PhoenixConnection {
     try {
       await this.dispatch(message);
     } catch (error) {
-      this.deps.log.error({ err: error, topic: message.topic, event: message.event }, 'phoenix message failed');
-      this.send(reply(message.joinRef, message.ref, message.topic, 'error', { reason: 'internal error' }));
+      // As when a Phoenix channel process crashes: phx_error, the channel is gone, the client rejoins.
+      this.deps.log.error({ err: error, topic: message.topic, event: message.event }, 'phoenix channel crashed');
+      const channel = this.channels.get(message.topic);
+      if (!channel) return this.send(reply(message.joinRef, message.ref, message.topic, 'error', { reason: 'internal error' }));
+      this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: message.topic, event: 'phx_error', payload: {} });
+      await this.drop(message.topic, channel, 'left');
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createContext, type ContextDeps } from '../../context';
-import { ERROR_TABLE, logServerError } from '../../errors';
+import { ERROR_TABLE } from '../../errors';
 import { appErrorFrom } from '../../schema/errors';
 import { parseTopic, type TopicKind } from '../../events/topics';
 import type { PhoenixMessage } from './frames';
@@ -52,7 +52,8 @@ export class PushRunner {
     if (!result.errors?.length) return { status: 'ok', response: {} };
     const error = result.errors[0];
     const appError = appErrorFrom(error);
-    logServerError(this.deps.log, appError, error.originalError ?? error, `phoenix push ${m.event}`);
+    // A bug, not a refusal: the channel crashes, as a Phoenix channel would.
+    if (appError.code === 'INTERNAL_SERVER_ERROR') throw error.originalError ?? error;
     const response: Record<string, unknown> = { reason: appError.message, code: ERROR_TABLE[appError.code].graphql };
     if (appError.fields) response.errors = appError.fields;
     return { status: 'error', response };
