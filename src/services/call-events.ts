@@ -19,7 +19,7 @@ export class CallEvents {
       { topic: topics.queue(call.departmentId), event: 'customer_joined', payload: { call_id: call.id, customer_name: customerName, position, queue_size: queueSize } },
       { topic: topics.call(call.id), event: 'queue_position', payload: { position, estimated_wait_time: estimatedWaitTime } },
     ]);
-    this.notifier.changed(call.tenantId, call.departmentId);
+    this.notifier.changed(call.tenantId, call.departmentId, false);
   }
 
   /** Back in the queue after an unstarted assignment: the queue hears of it as a join. */

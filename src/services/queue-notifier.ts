@@ -11,7 +11,7 @@ import type { QueueMath } from './queue';
  * told them are published, all in one bus message.
  */
 export class QueueNotifier {
-  private readonly pending = new Map<string, { tenantId: string; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { tenantId: string; positions: boolean; timer: NodeJS.Timeout }>();
   private readonly told = new Map<string, Map<string, string>>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
@@ -24,26 +24,35 @@ export class QueueNotifier {
     private readonly delayMs = 25,
   ) {}
 
-  changed(tenantId: string, departmentId: string) {
-    if (this.stopped || this.pending.has(departmentId)) return;
-    const timer = setTimeout(() => {
+  /** `positionsMoved`: false when only the end of the queue changed (a join), so nobody moved. */
+  changed(tenantId: string, departmentId: string, positionsMoved = true) {
+    if (this.stopped) return;
+    const pending = this.pending.get(departmentId);
+    if (pending) {
+      pending.positions ||= positionsMoved;
+      return;
+    }
+    const entry = { tenantId, positions: positionsMoved, timer: undefined as unknown as NodeJS.Timeout };
+    entry.timer = setTimeout(() => {
       this.pending.delete(departmentId);
-      const run = this.refresh(tenantId, departmentId)
+      const run = this.refresh(tenantId, departmentId, entry.positions)
         .catch((err) => this.log.warn({ err, departmentId }, 'queue refresh failed'))
         .finally(() => this.running.delete(run));
       this.running.add(run);
     }, this.delayMs);
-    this.pending.set(departmentId, { tenantId, timer });
+    this.pending.set(departmentId, entry);
   }
 
-  async refresh(tenantId: string, departmentId: string) {
+  async refresh(tenantId: string, departmentId: string, positions = true) {
+    if (!positions) {
+      const q = await this.queue.summary(this.fork(), tenantId, departmentId);
+      this.bus.publish(this.update(departmentId, q));
+      return;
+    }
     const snap = await this.queue.snapshot(this.fork(), tenantId, departmentId);
     const before = this.told.get(departmentId) ?? new Map<string, string>();
     const now = new Map<string, string>();
-    const events: BusEvent[] = [{
-      topic: topics.queue(departmentId), event: 'queue_update',
-      payload: { queue_size: snap.queueSize, avg_wait_time: snap.avgWaitTime, online_agents: snap.onlineAgents },
-    }];
+    const events: BusEvent[] = [this.update(departmentId, snap)];
     for (const p of snap.positions) {
       const key = `${p.position}:${p.estimatedWaitTime}`;
       now.set(p.callId, key);
@@ -53,6 +62,13 @@ export class QueueNotifier {
     if (now.size) this.told.set(departmentId, now);
     else this.told.delete(departmentId);
     this.bus.publish(events);
+  }
+
+  private update(departmentId: string, q: { queueSize: number; avgWaitTime: number; onlineAgents: number }): BusEvent {
+    return {
+      topic: topics.queue(departmentId), event: 'queue_update',
+      payload: { queue_size: q.queueSize, avg_wait_time: q.avgWaitTime, online_agents: q.onlineAgents },
+    };
   }
 
   async stop() {

@@ -19,6 +19,30 @@ const RECENT_HANDLING_SQL = `select avg(duration)::float from (
    where department_id = ? and status = 'completed' and tenant_id = ? and duration is not null
    order by completed_at desc limit ${RECENT_CALLS}) recent`;
 
+/**
+ * Columns `ahead`, `size` and `handling` for one call's standing; bind with `standingParams`.
+ * A statement that queues the call in the same snapshot does not see it: there `size` lacks it.
+ */
+export const STANDING_COLUMNS = `(select count(*) from calls
+    where department_id = ? and status = 'queued' and tenant_id = ? and (inserted_at, id) < (?, ?)) as ahead,
+  (select count(*) from calls where department_id = ? and status = 'queued' and tenant_id = ?) as size,
+  (${RECENT_HANDLING_SQL}) as handling`;
+
+export const standingParams = (tenantId: string, call: { id: string; insertedAt: Date; departmentId: string }) =>
+  [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId, call.departmentId, tenantId];
+
+export interface StandingRow { ahead: string | number; size: string | number; handling: number | null }
+
+export function standingOf(row: StandingRow, agents: number, sizeLacksSelf = false) {
+  const position = Number(row.ahead) + 1;
+  return { position, estimatedWaitTime: estimate(row.handling, position, agents), queueSize: Number(row.size) + (sizeLacksSelf ? 1 : 0) };
+}
+
+/** Average wait of a department's latest calls that stopped waiting; binds department_id, tenant_id. */
+const RECENT_WAIT_SQL = `select avg(wait_time)::float from (
+  select wait_time from calls where department_id = ? and tenant_id = ? and wait_time is not null
+   order by completed_at desc nulls last limit ${RECENT_CALLS}) w`;
+
 /** Seconds until the customer at `position` is likely served; never negative. */
 export const estimate = (handling: number | null, position: number, agents: number) =>
   position <= 0 ? 0 : Math.max(0, Math.round(((handling ?? DEFAULT_HANDLING_SECONDS) * position) / Math.max(agents, 1)));
@@ -40,17 +64,22 @@ export class QueueMath {
    */
   async standing(em: EntityManager, tenantId: string, call: { id: string; insertedAt: Date; departmentId: string }) {
     const [[row], agents] = await Promise.all([
-      em.execute<{ ahead: string; size: string; handling: number | null }[]>(
-        `select (select count(*) from calls
-                  where department_id = ? and status = 'queued' and tenant_id = ? and (inserted_at, id) < (?, ?)) as ahead,
-                (select count(*) from calls where department_id = ? and status = 'queued' and tenant_id = ?) as size,
-                (${RECENT_HANDLING_SQL}) as handling`,
-        [call.departmentId, tenantId, call.insertedAt, call.id, call.departmentId, tenantId, call.departmentId, tenantId],
-      ),
+      em.execute<StandingRow[]>(`select ${STANDING_COLUMNS}`, standingParams(tenantId, call)),
       this.onlineAgents(tenantId, call.departmentId),
     ]);
-    const position = Number(row.ahead) + 1;
-    return { position, estimatedWaitTime: estimate(row.handling, position, agents), queueSize: Number(row.size) };
+    return standingOf(row, agents);
+  }
+
+  /** Size, recent average wait and agents online, without the positions (for `queue_update`). */
+  async summary(em: EntityManager, tenantId: string, departmentId: string) {
+    const [[row], onlineAgents] = await Promise.all([
+      em.execute<{ size: string; avg_wait: number | null }[]>(
+        `select (select count(*) from calls where department_id = ? and status = 'queued' and tenant_id = ?) as size, (${RECENT_WAIT_SQL}) as avg_wait`,
+        [departmentId, tenantId, departmentId, tenantId],
+      ),
+      this.onlineAgents(tenantId, departmentId),
+    ]);
+    return { queueSize: Number(row.size), avgWaitTime: Math.round(row.avg_wait ?? 0), onlineAgents };
   }
 
   /**
@@ -65,9 +94,7 @@ export class QueueMath {
       ),
       em.execute<{ handling: number | null; avg_wait: number | null }[]>(
         `select (${RECENT_HANDLING_SQL}) as handling,
-                (select avg(wait_time)::float from (
-                   select wait_time from calls where department_id = ? and tenant_id = ? and wait_time is not null
-                    order by completed_at desc nulls last limit ${RECENT_CALLS}) w) as avg_wait`,
+                (${RECENT_WAIT_SQL}) as avg_wait`,
         [departmentId, tenantId, departmentId, tenantId],
       ),
       this.onlineAgents(tenantId, departmentId),

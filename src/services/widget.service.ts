@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessLink, Call, CompanySettings, Department, Tenant } from '../entities';
+import { Call, CompanySettings, Tenant } from '../entities';
 import { TENANT_FILTER } from '../entities/tenant-scoped';
 import { AppError, conflict, notFound } from '../errors';
 import type { TokenIssuer } from '../auth/tokens';
 import { isUuid, normalizeEmail } from './guards';
 import { secondsBetween } from './dates';
-import type { QueueMath } from './queue';
+import { STANDING_COLUMNS, standingOf, standingParams, type QueueMath, type StandingRow } from './queue';
 import { callInState } from './calls.service';
 import type { EvaluationsService } from './evaluations.service';
 import type { CallEvents } from './call-events';
@@ -51,75 +51,63 @@ export class WidgetService {
   }
 
   /**
-   * Spends one use of the link with a single conditional UPDATE (so max_uses holds under
-   * concurrency and the row lock lasts one statement, not a transaction: joins through one
-   * link do not queue behind each other), then queues the call. Should that fail, the use
-   * is given back.
+   * After the link lookup, one statement does the rest: spends a use of the link (a conditional
+   * UPDATE, so max_uses holds under concurrency), finds or creates the customer, queues the
+   * call and reads its position, the queue size and the handling average. Atomic without a
+   * transaction (a failure takes the link use back with it), two round trips in all.
    */
   async join(em: EntityManager, token: string, input: JoinInput) {
     const { link, department } = await this.usableLink(em, token);
-    const spent = await em.execute(
-      `update access_links set uses = uses + 1, updated_at = now()
-        where id = ? and active and (expires_at is null or expires_at > now()) and (max_uses is null or uses < max_uses)`,
-      [link.id], 'run',
-    ) as unknown as { affectedRows: number };
-    if (spent.affectedRows !== 1) throw invalidLink();
-    const callId = randomUUID();
-    const joinedAt = new Date();
-    let customerId: string;
-    try {
-      customerId = await this.insertCall(em, { callId, joinedAt, tenantId: link.tenantId, departmentId: department.id, linkId: link.id }, input);
-    } catch (error) {
-      await em.execute('update access_links set uses = greatest(uses - 1, 0) where id = ?', [link.id], 'run').catch(() => undefined);
-      throw error;
-    }
-    const { position, estimatedWaitTime, queueSize } = await this.queue.standing(em, link.tenantId, { id: callId, insertedAt: joinedAt, departmentId: department.id });
-    this.events.joined({ id: callId, tenantId: link.tenantId, departmentId: department.id }, input.name.trim(), position, queueSize, estimatedWaitTime);
-    return {
-      callId,
-      status: 'queued' as const,
-      position,
-      estimatedWaitTime,
-      websocketToken: await this.tokens.customer({ tenantId: link.tenantId, callId, customerId }, this.opts.customerTokenTtl),
-      websocketUrl: this.opts.websocketUrl,
-    };
-  }
-
-  /**
-   * Finds the customer by email (updating name and phone) or creates one, and queues the call,
-   * in one statement: atomic without a transaction, one round trip on the hot path.
-   */
-  private async insertCall(
-    em: EntityManager,
-    c: { callId: string; joinedAt: Date; tenantId: string; departmentId: string; linkId: string },
-    input: JoinInput,
-  ): Promise<string> {
+    const call = { id: randomUUID(), insertedAt: new Date(), departmentId: department.id };
     const email = input.email ? normalizeEmail(input.email) : null;
     const name = input.name.trim();
     const phone = input.phone?.trim() || null;
-    const [row] = await em.execute<{ customer_id: string }[]>(
-      `with found as (
-         select id from customers where tenant_id = ? and email = ? and ?::text is not null order by inserted_at limit 1
-       ), updated as (
-         update customers set name = ?, phone = coalesce(?, phone), updated_at = now()
-          where id = (select id from found) returning id
-       ), created as (
-         insert into customers (id, tenant_id, name, email, phone, inserted_at, updated_at)
-         select ?, ?, ?, ?, ?, ?, ? where not exists (select 1 from found) returning id
-       ), customer as (
-         select id from updated union all select id from created
-       )
-       insert into calls (id, tenant_id, department_id, customer_id, access_link_id, status, reason, customer_seen_at, inserted_at, updated_at)
-       select ?, ?, ?, customer.id, ?, 'queued', ?, ?, ?, ? from customer
-       returning customer_id`,
-      [
-        c.tenantId, email, email,
-        name, phone,
-        randomUUID(), c.tenantId, name, email, phone, c.joinedAt, c.joinedAt,
-        c.callId, c.tenantId, c.departmentId, c.linkId, input.reason?.trim() || null, c.joinedAt, c.joinedAt, c.joinedAt,
-      ],
-    );
-    return row.customer_id;
+    const [[row], agents] = await Promise.all([
+      em.execute<Array<StandingRow & { customer_id: string | null }>>(
+        `with spent as (
+           update access_links set uses = uses + 1, updated_at = now()
+            where id = ? and active and (expires_at is null or expires_at > now()) and (max_uses is null or uses < max_uses)
+            returning id
+         ), found as (
+           select id from customers where tenant_id = ? and email = ? and ?::text is not null and exists (select 1 from spent)
+            order by inserted_at limit 1
+         ), updated as (
+           update customers set name = ?, phone = coalesce(?, phone), updated_at = now()
+            where id = (select id from found) returning id
+         ), created as (
+           insert into customers (id, tenant_id, name, email, phone, inserted_at, updated_at)
+           select ?, ?, ?, ?, ?, ?, ? where exists (select 1 from spent) and not exists (select 1 from found) returning id
+         ), customer as (
+           select id from updated union all select id from created
+         ), queued as (
+           insert into calls (id, tenant_id, department_id, customer_id, access_link_id, status, reason, customer_seen_at, inserted_at, updated_at)
+           select ?, ?, ?, customer.id, ?, 'queued', ?, ?, ?, ? from customer
+           returning customer_id
+         )
+         select (select customer_id from queued) as customer_id, ${STANDING_COLUMNS}`,
+        [
+          link.id,
+          link.tenantId, email, email,
+          name, phone,
+          randomUUID(), link.tenantId, name, email, phone, call.insertedAt, call.insertedAt,
+          call.id, link.tenantId, department.id, link.id, input.reason?.trim() || null, call.insertedAt, call.insertedAt, call.insertedAt,
+          ...standingParams(link.tenantId, call),
+        ],
+      ),
+      this.queue.onlineAgents(link.tenantId, department.id),
+    ]);
+    if (!row.customer_id) throw invalidLink();
+    // The statement's snapshot does not contain the call it queued.
+    const { position, estimatedWaitTime, queueSize } = standingOf(row, agents, true);
+    this.events.joined({ id: call.id, tenantId: link.tenantId, departmentId: department.id }, name, position, queueSize, estimatedWaitTime);
+    return {
+      callId: call.id,
+      status: 'queued' as const,
+      position,
+      estimatedWaitTime,
+      websocketToken: await this.tokens.customer({ tenantId: link.tenantId, callId: call.id, customerId: row.customer_id }, this.opts.customerTokenTtl),
+      websocketUrl: this.opts.websocketUrl,
+    };
   }
 
   /** A poll is also a sign of life: it keeps a queued call from being marked abandoned. */
@@ -148,17 +136,25 @@ export class WidgetService {
     return { message: 'Evaluation submitted successfully' };
   }
 
+  /**
+   * The link and its department in one query. Public: the token names the tenant, and the
+   * EntityManager is scoped to it from here on.
+   */
   private async usableLink(em: EntityManager, token: string) {
     if (typeof token !== 'string' || token.length > 64) throw invalidLink();
-    const link = await em.findOne(AccessLink, { token }, { filters: { [TENANT_FILTER]: false } });
-    const now = Date.now();
-    if (!link || !link.active || (link.expiresAt && link.expiresAt.getTime() <= now) || (link.maxUses !== null && link.uses >= link.maxUses)) {
-      throw invalidLink();
-    }
-    em.setFilterParams(TENANT_FILTER, { tenantId: link.tenantId });
-    const department = await em.findOne(Department, { id: link.departmentId });
-    if (!department?.isActive) throw invalidLink();
-    return { link, department };
+    const [row] = await em.execute<Array<{ id: string; tenant_id: string; department_id: string; department_name: string }>>(
+      `select l.id, l.tenant_id, l.department_id, d.name as department_name
+         from access_links l join departments d on d.id = l.department_id and d.tenant_id = l.tenant_id
+        where l.token = ? and l.active and d.is_active
+          and (l.expires_at is null or l.expires_at > now()) and (l.max_uses is null or l.uses < l.max_uses)`,
+      [token],
+    );
+    if (!row) throw invalidLink();
+    em.setFilterParams(TENANT_FILTER, { tenantId: row.tenant_id });
+    return {
+      link: { id: row.id, tenantId: row.tenant_id },
+      department: { id: row.department_id, name: row.department_name },
+    };
   }
 
   /** The public routes know a call only by its id; the id also names its tenant. */
