@@ -15,16 +15,29 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+const configFor = (databaseUrl: string, dataDir: string, env: Record<string, string>) => loadConfig({
+  PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, DB_POOL_SIZE: '5',
+  JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  // Tests send many requests from one address; the rate-limit tests turn limits back on.
+  RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
+});
+
+/**
+ * Stops the test server and starts a new one on the same database and DATA_DIR (as a restart
+ * would), with `env`; the caller closes it. The original's stop() then only drops the database.
+ */
+export async function restart(srv: TestServer, env: Record<string, string> = {}): Promise<VokiServer> {
+  const url = srv.server.db.orm.config.get('clientUrl') as string;
+  await srv.server.close();
+  const config = configFor(url, srv.dataDir, env);
+  return startServer(config, createLogger(config.logLevel));
+}
+
 /** The real server on a free loopback port, on its own fresh PostgreSQL database. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'voki-test-'));
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, DATA_DIR: dataDir, DB_POOL_SIZE: '5',
-    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    // Tests send many requests from one address; the rate-limit tests turn limits back on.
-    RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
-  });
+  const config = configFor(db.url, dataDir, env);
   const server = await startServer(config, createLogger(config.logLevel));
   return {
     url: server.url,

@@ -1,5 +1,6 @@
 import { Api } from '../helpers/http';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { restart, startTestServer, type TestServer } from '../helpers/server';
+import type { VokiServer } from '../../src/app';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
 import { collect, connectPhoenix, eventually, join, quiet } from '../helpers/sockets';
@@ -9,6 +10,7 @@ let api: Api;
 let a: TestTenant;
 let b: TestTenant;
 let customerId: string;
+let restarted: VokiServer | undefined;
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60000).toISOString();
 
@@ -23,7 +25,10 @@ beforeAll(async () => {
   const [row] = await srv.server.db.orm.em.getConnection().execute('select customer_id from calls where id = ?', [details.body.data.id]);
   customerId = row.customer_id;
 });
-afterAll(() => srv?.stop());
+afterAll(async () => {
+  await restarted?.close();
+  await srv?.stop();
+});
 
 describe('appointments CRUD (CONTRACT §4)', () => {
   it('creates, reads, updates, lists and deletes, wrapped as the other resources', async () => {
@@ -95,4 +100,25 @@ describe('appointment reminders on notification:{user_id}', () => {
     expect(reminders[1].minutes_until).toBe(12);
     socket.disconnect();
   });
+});
+
+describe('reminders survive a restart', () => {
+  it('a reminder that fell due while the server was down goes out after it starts again, once', async () => {
+    const created = await api.post('/api/v1/appointments', {
+      appointment: { title: 'While down', scheduled_at: new Date(Date.now() + 15 * 60000 + 1500).toISOString() },
+    }, a.attendant);
+    expect(created.status).toBe(201);
+    await srv.server.close();
+    await quiet(2000);
+    // The first sweep after the start comes one interval later: time enough to connect.
+    restarted = await restart(srv, { TIMER_INTERVAL_MS: '2000' });
+    const socket = await connectPhoenix(restarted.url, a.attendant.token);
+    const inbox = socket.channel(`notification:${a.attendant.id}`, {});
+    const reminders = collect(inbox, 'appointment_reminder');
+    expect((await join(inbox)).status).toBe('ok');
+    await eventually(() => reminders.find((r) => r.appointment_id === created.body.data.id), 8000, 'reminder after restart');
+    await quiet(2500);
+    expect(reminders.filter((r) => r.appointment_id === created.body.data.id)).toHaveLength(1);
+    socket.disconnect();
+  }, 20000);
 });

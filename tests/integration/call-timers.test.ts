@@ -1,5 +1,5 @@
 import { Api } from '../helpers/http';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { restart, startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
 import { sweepCallTimers } from '../../src/services/call-timers';
@@ -91,21 +91,9 @@ describe('timers derive from stored timestamps', () => {
     // Assign again, stop the server before the timeout, start a new one later: the overdue
     // transition happens once, from the stored assigned_at.
     await api.post(`/api/v1/calls/${callId}/assign`, {}, t.attendant);
-    const dbUrl = (srv.server.db.orm.config.get('clientUrl') as string);
     await srv.server.close();
     await sleep(1200);
-    const { loadConfig } = await import('../../src/config');
-    const { createLogger } = await import('../../src/logger');
-    const { startServer } = await import('../../src/app');
-    const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const config = loadConfig({
-      PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-restart-')),
-      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: 'silent',
-      ASSIGN_TIMEOUT: '1', ABANDON_TIMEOUT: '3600', TIMER_INTERVAL_MS: '100', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0',
-    });
-    const restarted = await startServer(config, createLogger('silent'));
+    const restarted = await restart(srv, { ASSIGN_TIMEOUT: '1', ABANDON_TIMEOUT: '3600', TIMER_INTERVAL_MS: '100' });
     try {
       const again = new Api(restarted.url);
       const call = await eventually(() => again.get(`/api/v1/calls/${callId}`, t.supervisor).then((r) => r.body.data), (c) => c.status === 'queued');

@@ -100,6 +100,24 @@ describe('two instances sharing Redis behave as one', () => {
     expect(seen.filter((p) => p.appointment_id === created.body.data.id)).toHaveLength(2);
   });
 
+  it('runs the reconnection grace across instances: the customer drops on one, the agent on the other sees the call end', async () => {
+    const joined = await joinQueue(apiOne, link, { name: 'Grace' });
+    await apiOne.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant);
+    await apiOne.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant);
+    const agent = await open(two.url, t.attendant.token);
+    const agentCall = agent.channel(`call:${joined.callId}`, {});
+    const down = collect(agentCall, 'peer_disconnected');
+    const ended = collect(agentCall, 'call_ended');
+    expect((await join(agentCall)).status).toBe('ok');
+    const customer = await open(one.url, joined.websocketToken);
+    expect((await join(customer.channel(`call:${joined.callId}`, {}))).status).toBe('ok');
+    customer.disconnect();
+    await eventually(() => down.length, 5000, 'peer_disconnected on the other instance');
+    await eventually(() => ended.length, 8000, 'call_ended after the grace');
+    expect(ended).toEqual([{ reason: 'disconnect' }]);
+    expect((await apiTwo.get(`/api/v1/calls/${joined.callId}`, t.attendant)).body.data.end_reason).toBe('disconnect');
+  });
+
   it('expires the presences of an instance that crashed', async () => {
     const watcher = await open(two.url, t.supervisor.token);
     const channel = watcher.channel(`presence:${t.departmentId}`, { status: 'away' });
