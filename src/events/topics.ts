@@ -14,13 +14,15 @@ export function parseTopic(topic: unknown): ParsedTopic | undefined {
   if (colon <= 0) return undefined;
   const kind = topic.slice(0, colon);
   const id = topic.slice(colon + 1);
-  if (!KINDS.includes(kind) || !id) return undefined;
+  // Ids are lower-case UUIDs; a topic is a name, so `queue:ABC…` is not the same topic.
+  if (!KINDS.includes(kind) || !id || id !== id.toLowerCase()) return undefined;
   return { kind: kind as TopicKind, id };
 }
 
+/** Topic names; ids arriving from clients (GraphQL arguments) are folded to lower case here. */
 export const topics = {
-  call: (callId: string) => `call:${callId}`,
-  queue: (departmentId: string) => `queue:${departmentId}`,
-  presence: (departmentId: string) => `presence:${departmentId}`,
-  notification: (userId: string) => `notification:${userId}`,
+  call: (callId: string) => `call:${callId.toLowerCase()}`,
+  queue: (departmentId: string) => `queue:${departmentId.toLowerCase()}`,
+  presence: (departmentId: string) => `presence:${departmentId.toLowerCase()}`,
+  notification: (userId: string) => `notification:${userId.toLowerCase()}`,
 };

@@ -4,7 +4,7 @@ import { forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import type { EventBus, BusEvent } from '../events/event-bus';
-import { topics } from '../events/topics';
+import { event } from '../events/catalog';
 import { findPage, type PageArgs } from './pagination';
 import { endOfDay } from './dates';
 import { isUuid, requireUuid } from './guards';
@@ -89,17 +89,13 @@ export class AppointmentsService {
       const minutesUntil = Math.max(0, Math.round((scheduledAt.getTime() - Date.now()) / 60000));
       const at = scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
       return [
-        {
-          topic: topics.notification(r.user_id), event: 'appointment_reminder',
-          payload: { appointment_id: r.id, title: r.title, scheduled_at: at, customer_name: r.customer_name, minutes_until: minutesUntil },
-        },
-        {
-          topic: topics.notification(r.user_id), event: 'new_notification',
-          payload: {
-            type: 'appointment_reminder', title: r.title,
-            body: `${r.customer_name ? `With ${r.customer_name}, ` : ''}in ${minutesUntil} minutes`, data: { appointment_id: r.id },
-          },
-        },
+        event('notification', r.user_id, 'appointment_reminder', {
+          appointment_id: r.id, title: r.title, scheduled_at: at, customer_name: r.customer_name, minutes_until: minutesUntil,
+        }),
+        event('notification', r.user_id, 'new_notification', {
+          type: 'appointment_reminder', title: r.title,
+          body: `${r.customer_name ? `With ${r.customer_name}, ` : ''}in ${minutesUntil} minutes`, data: { appointment_id: r.id },
+        }),
       ];
     });
     if (events.length) this.bus.publish(events);

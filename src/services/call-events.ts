@@ -1,10 +1,12 @@
 import type { EventBus, BusEvent } from '../events/event-bus';
-import { topics } from '../events/topics';
+import type { EventCatalog } from '../events/catalog';
+import { event } from '../events/catalog';
 import type { QueueNotifier } from './queue-notifier';
 import type { PresenceService } from './presence.service';
 
 export interface CallRef { id: string; tenantId: string; departmentId: string }
-export type LeftReason = 'assigned' | 'timeout' | 'cancelled';
+export type LeftReason = EventCatalog['queue']['customer_left']['reason'];
+type EndedReason = EventCatalog['call']['call_ended']['reason'];
 
 /**
  * What the call lifecycle tells the world (seed 003, CONTRACT §5–6). Services call these after
@@ -16,24 +18,21 @@ export class CallEvents {
 
   joined(call: CallRef, customerName: string, position: number, queueSize: number, estimatedWaitTime: number) {
     this.bus.publish([
-      { topic: topics.queue(call.departmentId), event: 'customer_joined', payload: { call_id: call.id, customer_name: customerName, position, queue_size: queueSize } },
-      { topic: topics.call(call.id), event: 'queue_position', payload: { position, estimated_wait_time: estimatedWaitTime } },
+      event('queue', call.departmentId, 'customer_joined', { call_id: call.id, customer_name: customerName, position, queue_size: queueSize }),
+      event('call', call.id, 'queue_position', { position, estimated_wait_time: estimatedWaitTime }),
     ]);
     this.notifier.changed(call.tenantId, call.departmentId, false);
   }
 
   /** Back in the queue after an unstarted assignment: the queue hears of it as a join. */
   requeued(call: CallRef, customerName: string, position: number, queueSize: number) {
-    this.bus.publish({
-      topic: topics.queue(call.departmentId), event: 'customer_joined',
-      payload: { call_id: call.id, customer_name: customerName, position, queue_size: queueSize },
-    });
+    this.bus.publish(event('queue', call.departmentId, 'customer_joined', { call_id: call.id, customer_name: customerName, position, queue_size: queueSize }));
     this.notifier.changed(call.tenantId, call.departmentId);
   }
 
-  left(call: CallRef, reason: LeftReason, ended?: string) {
-    const events: BusEvent[] = [{ topic: topics.queue(call.departmentId), event: 'customer_left', payload: { call_id: call.id, reason } }];
-    if (ended) events.push({ topic: topics.call(call.id), event: 'call_ended', payload: { reason: ended } });
+  left(call: CallRef, reason: LeftReason, ended?: EndedReason) {
+    const events: BusEvent[] = [event('queue', call.departmentId, 'customer_left', { call_id: call.id, reason })];
+    if (ended) events.push(event('call', call.id, 'call_ended', { reason: ended }));
     this.bus.publish(events);
     this.notifier.changed(call.tenantId, call.departmentId);
   }
@@ -41,31 +40,24 @@ export class CallEvents {
   assigned(call: CallRef, agent: { id: string; name: string }, customerName: string, departmentName: string) {
     const assignedPayload = { call_id: call.id, user_id: agent.id, user_name: agent.name };
     this.bus.publish([
-      { topic: topics.queue(call.departmentId), event: 'customer_left', payload: { call_id: call.id, reason: 'assigned' } },
-      { topic: topics.queue(call.departmentId), event: 'call_assigned', payload: assignedPayload },
-      { topic: topics.call(call.id), event: 'call_assigned', payload: assignedPayload },
-      {
-        topic: topics.notification(agent.id), event: 'new_notification',
-        payload: {
-          type: 'call_assigned', title: 'New call assigned',
-          body: `${customerName} is waiting in ${departmentName}`, data: { call_id: call.id },
-        },
-      },
+      event('queue', call.departmentId, 'customer_left', { call_id: call.id, reason: 'assigned' }),
+      event('queue', call.departmentId, 'call_assigned', assignedPayload),
+      event('call', call.id, 'call_assigned', assignedPayload),
+      event('notification', agent.id, 'new_notification', {
+        type: 'call_assigned', title: 'New call assigned', body: `${customerName} is waiting in ${departmentName}`, data: { call_id: call.id },
+      }),
     ]);
     this.notifier.changed(call.tenantId, call.departmentId);
   }
 
   started(call: CallRef, agent: { id: string; name: string }, startedAt: Date) {
-    this.bus.publish({
-      topic: topics.call(call.id), event: 'call_started',
-      payload: { call_id: call.id, user_id: agent.id, user_name: agent.name, started_at: startedAt.toISOString() },
-    });
+    this.bus.publish(event('call', call.id, 'call_started', { call_id: call.id, user_id: agent.id, user_name: agent.name, started_at: startedAt.toISOString() }));
     void this.presence.callStarted(call.tenantId, agent.id, call.id).catch(() => undefined);
   }
 
   /** `reason`: "completed" for a normal end, "disconnect" after the grace period. */
   ended(call: CallRef, agentId: string | null, reason: 'completed' | 'disconnect') {
-    this.bus.publish({ topic: topics.call(call.id), event: 'call_ended', payload: { reason } });
+    this.bus.publish(event('call', call.id, 'call_ended', { reason }));
     if (agentId) void this.presence.callEnded(call.tenantId, agentId, call.id).catch(() => undefined);
   }
 

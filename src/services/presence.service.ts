@@ -4,7 +4,7 @@ import { Call } from '../entities';
 import { invalid } from '../errors';
 import type { Actor } from '../auth/actor';
 import type { EventBus } from '../events/event-bus';
-import { topics } from '../events/topics';
+import { event } from '../events/catalog';
 import {
   PRESENCE_STATUSES, stateOf, type PresenceBackend, type PresenceEntry, type PresenceMeta, type PresenceState, type PresenceStatus,
 } from '../presence/presence-types';
@@ -117,11 +117,7 @@ export class PresenceService implements PresenceReader {
   }
 
   private diff(departmentId: string, d: { joins?: Array<{ userId: string; meta: PresenceMeta }>; leaves?: Array<{ userId: string; meta: PresenceMeta }> }) {
-    this.bus.publish({
-      topic: topics.presence(departmentId),
-      event: 'presence_diff',
-      payload: { joins: group(d.joins ?? []), leaves: group(d.leaves ?? []) },
-    });
+    this.bus.publish(event('presence', departmentId, 'presence_diff', { joins: group(d.joins ?? []), leaves: group(d.leaves ?? []) }));
   }
 }
 

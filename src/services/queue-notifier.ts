@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import type { BusEvent, EventBus } from '../events/event-bus';
-import { topics } from '../events/topics';
+import { event } from '../events/catalog';
 import type { QueueMath } from './queue';
 
 /**
@@ -57,7 +57,7 @@ export class QueueNotifier {
       const key = `${p.position}:${p.estimatedWaitTime}`;
       now.set(p.callId, key);
       if (before.get(p.callId) === key) continue;
-      events.push({ topic: topics.call(p.callId), event: 'queue_position', payload: { position: p.position, estimated_wait_time: p.estimatedWaitTime } });
+      events.push(event('call', p.callId, 'queue_position', { position: p.position, estimated_wait_time: p.estimatedWaitTime }));
     }
     if (now.size) this.told.set(departmentId, now);
     else this.told.delete(departmentId);
@@ -65,10 +65,7 @@ export class QueueNotifier {
   }
 
   private update(departmentId: string, q: { queueSize: number; avgWaitTime: number; onlineAgents: number }): BusEvent {
-    return {
-      topic: topics.queue(departmentId), event: 'queue_update',
-      payload: { queue_size: q.queueSize, avg_wait_time: q.avgWaitTime, online_agents: q.onlineAgents },
-    };
+    return queueUpdate(departmentId, q);
   }
 
   async stop() {
@@ -78,3 +75,7 @@ export class QueueNotifier {
     await Promise.all([...this.running]);
   }
 }
+
+/** `queue_update` for a department, from a queue summary (also sent to each subscriber on join). */
+export const queueUpdate = (departmentId: string, q: { queueSize: number; avgWaitTime: number; onlineAgents: number }) =>
+  event('queue', departmentId, 'queue_update', { queue_size: q.queueSize, avg_wait_time: q.avgWaitTime, online_agents: q.onlineAgents });

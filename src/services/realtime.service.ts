@@ -6,7 +6,9 @@ import { atLeast } from '../auth/roles';
 import { participantId, type Principal } from '../auth/principal';
 import type { Actor } from '../auth/actor';
 import type { BusEvent, EventBus } from '../events/event-bus';
-import { parseTopic, topics } from '../events/topics';
+import { parseTopic } from '../events/topics';
+import { event } from '../events/catalog';
+import { queueUpdate } from './queue-notifier';
 import { busIterator, type BusIterator } from '../events/bus-iterator';
 import type { IceCandidate, MediaGateway, MediaParticipant, SdpMessage, SupervisionMode } from '../sfu/media-gateway';
 import type { Scope } from '../auth/actor';
@@ -71,18 +73,14 @@ export class RealtimeService {
         return plain();
       case 'queue': {
         const actor = await this.requireDepartment(em, principal, parsed.id);
-        const snap = await this.queue.snapshot(em, actor.tenantId, parsed.id.toLowerCase());
-        return plain([{
-          topic: topic as string, event: 'queue_update',
-          payload: { queue_size: snap.queueSize, avg_wait_time: snap.avgWaitTime, online_agents: snap.onlineAgents },
-        }]);
+        return plain([queueUpdate(parsed.id.toLowerCase(), await this.queue.summary(em, actor.tenantId, parsed.id.toLowerCase()))]);
       }
       case 'presence': {
         const actor = await this.requireDepartment(em, principal, parsed.id);
         const departmentId = parsed.id.toLowerCase();
         const ref = await this.presence.track(em, actor, departmentId, params.status);
         const state = await this.presence.list(departmentId);
-        return plain([{ topic: topic as string, event: 'presence_state', payload: state }], async () => {
+        return plain([event('presence', departmentId, 'presence_state', state)], async () => {
           await this.presence.untrack(actor.tenantId, departmentId, ref);
         });
       }
@@ -100,16 +98,16 @@ export class RealtimeService {
         Call, { id: call.id, status: 'active', disconnectedParticipant: who.participantId },
         { disconnectedAt: null, disconnectedParticipant: null, reconnectedAt: new Date() },
       );
-      if (back) this.bus.publish({ topic, event: 'peer_reconnected', payload: { user_id: who.participantId, role: who.role } });
+      if (back) this.bus.publish(event('call', call.id, 'peer_reconnected', { user_id: who.participantId, role: who.role }));
     }
-    this.bus.publish({ topic, event: 'participant_joined', payload: { user_id: who.participantId, name, role: who.role }, exclude: connectionId });
+    this.bus.publish(event('call', call.id, 'participant_joined', { user_id: who.participantId, name, role: who.role }, { exclude: connectionId }));
     const initial: BusEvent[] = [];
     const customerWaiting = principal.kind === 'customer' && call.status === 'queued';
     if (customerWaiting) {
       this.customersOnline.set(call.id, (this.customersOnline.get(call.id) ?? 0) + 1);
       await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { customerSeenAt: new Date() });
       const s = await this.queue.standing(em, call.tenantId, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
-      initial.push({ topic, event: 'queue_position', payload: { position: s.position, estimated_wait_time: s.estimatedWaitTime } });
+      initial.push(event('call', call.id, 'queue_position', { position: s.position, estimated_wait_time: s.estimatedWaitTime }));
     }
     return {
       topic, participantId: who.participantId, initial,
@@ -117,7 +115,7 @@ export class RealtimeService {
         if (customerWaiting) decrement(this.customersOnline, call.id);
         const stillHere = decrement(this.participants, key) > 0;
         if (how === 'dropped' && !stillHere && (await this.startGrace(call.id, who))) return;
-        this.bus.publish({ topic, event: 'participant_left', payload: { user_id: who.participantId } });
+        this.bus.publish(event('call', call.id, 'participant_left', { user_id: who.participantId }));
         await this.media.participantLeft(who).catch(() => undefined);
       },
     };
@@ -155,7 +153,7 @@ export class RealtimeService {
       { disconnectedAt: new Date(), disconnectedParticipant: who.participantId },
     );
     if (!changed) return false;
-    this.bus.publish({ topic: topics.call(callId), event: 'peer_disconnected', payload: { user_id: who.participantId, role: who.role } });
+    this.bus.publish(event('call', callId, 'peer_disconnected', { user_id: who.participantId, role: who.role }));
     return true;
   }
 
@@ -181,10 +179,7 @@ export class RealtimeService {
     if (typeof muted !== 'boolean') throw invalid({ muted: ['must be true or false'] });
     const { call, who } = await this.requireCall(this.emFor(principal), principal, callId);
     await this.media.mute(who, kind, muted);
-    this.bus.publish({
-      topic: topics.call(call.id), event: 'mute',
-      payload: { user_id: who.participantId, type: kind, muted }, ...(connectionId ? { exclude: connectionId } : {}),
-    });
+    this.bus.publish(event('call', call.id, 'mute', { user_id: who.participantId, type: kind, muted }, connectionId ? { exclude: connectionId } : {}));
     return true;
   }
 
@@ -204,11 +199,7 @@ export class RealtimeService {
     const agentId = call.user?.id ?? null;
     const supervisor: MediaParticipant = { tenantId: call.tenantId, callId: call.id, participantId: scope.actor.userId, role: scope.actor.role };
     await this.media.supervise(supervisor, mode, agentId);
-    this.bus.publish({
-      topic: topics.call(call.id), event: `${mode}_start`,
-      payload: { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name },
-      ...(agentId ? { to: agentId } : {}),
-    });
+    this.bus.publish(event('call', call.id, `${mode}_start`, { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name }, agentId ? { to: agentId } : {}));
     return { callId: call.id, mode, supervisorId: scope.actor.userId };
   }
 
