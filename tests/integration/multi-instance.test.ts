@@ -54,6 +54,19 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** The attendant goes online on instance one; resolves once a supervisor on two sees it. */
+async function agentOnOneSeenOnTwo(): Promise<() => string[]> {
+  const watcher = await open(two.url, t.supervisor.token);
+  const channel = watcher.channel(`presence:${t.departmentId}`, { status: 'away' });
+  const presence = new Presence(channel);
+  expect((await join(channel)).status).toBe('ok');
+  const agent = await open(one.url, t.attendant.token);
+  expect((await join(agent.channel(`presence:${t.departmentId}`, {}))).status).toBe('ok');
+  const online = () => presence.list((id: string) => id) as string[];
+  await eventually(() => online().includes(t.attendant.id), 5000, 'agent seen across instances');
+  return online;
+}
+
 describe('two instances sharing Redis behave as one', () => {
   it('a customer joins on one, the agent on the other hears customer_joined; the customer hears the assignment made on the other', async () => {
     const agent = await open(two.url, t.attendant.token);
@@ -72,13 +85,7 @@ describe('two instances sharing Redis behave as one', () => {
   });
 
   it('shares presence: an agent online on one counts on the other, and the widget sees them', async () => {
-    const watcher = await open(two.url, t.supervisor.token);
-    const channel = watcher.channel(`presence:${t.departmentId}`, { status: 'away' });
-    const presence = new Presence(channel);
-    expect((await join(channel)).status).toBe('ok');
-    const agent = await open(one.url, t.attendant.token);
-    expect((await join(agent.channel(`presence:${t.departmentId}`, {}))).status).toBe('ok');
-    await eventually(() => presence.list((id: string) => id).includes(t.attendant.id), 5000, 'agent seen across instances');
+    await agentOnOneSeenOnTwo();
     expect((await apiTwo.get(`/api/v1/call/${link}/validate`)).body.data.online_agents).toBe(1);
   });
 
@@ -119,15 +126,9 @@ describe('two instances sharing Redis behave as one', () => {
   });
 
   it('expires the presences of an instance that crashed', async () => {
-    const watcher = await open(two.url, t.supervisor.token);
-    const channel = watcher.channel(`presence:${t.departmentId}`, { status: 'away' });
-    const presence = new Presence(channel);
-    expect((await join(channel)).status).toBe('ok');
-    const agent = await open(one.url, t.attendant.token);
-    expect((await join(agent.channel(`presence:${t.departmentId}`, {}))).status).toBe('ok');
-    await eventually(() => presence.list((id: string) => id).includes(t.attendant.id), 5000, 'agent online');
+    const online = await agentOnOneSeenOnTwo();
     await one.stop('SIGKILL');
-    await eventually(() => !presence.list((id: string) => id).includes(t.attendant.id), 10000, 'agent expired');
+    await eventually(() => !online().includes(t.attendant.id), 10000, 'agent expired');
     expect((await apiTwo.get(`/api/v1/call/${link}/validate`)).body.data.online_agents).toBe(0);
   });
 });
