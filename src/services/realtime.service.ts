@@ -69,15 +69,15 @@ export class RealtimeService {
       ({ topic: topic as string, participantId: self, initial, close });
     switch (parsed.kind) {
       case 'notification':
-        if (principal.kind !== 'user' || parsed.id.toLowerCase() !== principal.actor.userId) throw unauthorized();
+        if (principal.kind !== 'user' || parsed.id !== principal.actor.userId) throw unauthorized();
         return plain();
       case 'queue': {
         const actor = await this.requireDepartment(em, principal, parsed.id);
-        return plain([queueUpdate(parsed.id.toLowerCase(), await this.queue.summary(em, actor.tenantId, parsed.id.toLowerCase()))]);
+        return plain([queueUpdate(parsed.id, await this.queue.summary(em, actor.tenantId, parsed.id))]);
       }
       case 'presence': {
         const actor = await this.requireDepartment(em, principal, parsed.id);
-        const departmentId = parsed.id.toLowerCase();
+        const departmentId = parsed.id;
         const ref = await this.presence.track(em, actor, departmentId, params.status);
         const state = await this.presence.list(departmentId);
         return plain([event('presence', departmentId, 'presence_state', state)], async () => {
@@ -91,8 +91,6 @@ export class RealtimeService {
 
   private async openCall(em: EntityManager, principal: Principal, callId: string, topic: string, connectionId: string): Promise<RealtimeSession> {
     const { call, who, name } = await this.requireCall(em, principal, callId);
-    const key = `${call.id} ${who.participantId}`;
-    this.participants.set(key, (this.participants.get(key) ?? 0) + 1);
     if (call.status === 'active' && call.disconnectedParticipant === who.participantId) {
       const back = await em.nativeUpdate(
         Call, { id: call.id, status: 'active', disconnectedParticipant: who.participantId },
@@ -100,15 +98,18 @@ export class RealtimeService {
       );
       if (back) this.bus.publish(event('call', call.id, 'peer_reconnected', { user_id: who.participantId, role: who.role }));
     }
-    this.bus.publish(event('call', call.id, 'participant_joined', { user_id: who.participantId, name, role: who.role }, { exclude: connectionId }));
     const initial: BusEvent[] = [];
     const customerWaiting = principal.kind === 'customer' && call.status === 'queued';
     if (customerWaiting) {
-      this.customersOnline.set(call.id, (this.customersOnline.get(call.id) ?? 0) + 1);
       await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { customerSeenAt: new Date() });
       const s = await this.queue.standing(em, call.tenantId, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
       initial.push(event('call', call.id, 'queue_position', { position: s.position, estimated_wait_time: s.estimatedWaitTime }));
     }
+    // Counted only once nothing can fail any more, so a failed join leaves no trace.
+    const key = `${call.id} ${who.participantId}`;
+    this.participants.set(key, (this.participants.get(key) ?? 0) + 1);
+    if (customerWaiting) this.customersOnline.set(call.id, (this.customersOnline.get(call.id) ?? 0) + 1);
+    this.bus.publish(event('call', call.id, 'participant_joined', { user_id: who.participantId, name, role: who.role }, { exclude: connectionId }));
     return {
       topic, participantId: who.participantId, initial,
       close: async (how) => {
