@@ -53,108 +53,123 @@ export interface StartOptions {
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<VokiServer> {
   const db = await openDatabase(config, log);
-  const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
-  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-  if (redis) await waitForRedis(redis, log);
-  const instanceId = randomUUID();
-  const fork = () => db.orm.em.fork() as unknown as EntityManager;
-  const bus: EventBus = redis ? new RedisEventBus(redis, log) : new LocalEventBus((err) => log.warn({ err }, 'event listener failed'));
-  if (bus instanceof RedisEventBus) await withTimeout(bus.start(), 3000, () => log.warn('redis event subscription not ready at start-up'));
-  const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
-  const services = createServices({
-    tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
-    turnSecret: config.turnSecret, turnUrls: config.turnUrls,
-    dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
-  }, { bus, presenceBackend, instanceId, media: new NoMediaGateway(), fork, log });
-  const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
-  const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
-  const timers = startCallTimers(
-    fork,
-    { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds, graceSeconds: config.reconnectGraceSeconds },
-    config.timerIntervalMs, log,
-    (result, em) => announceSweep(result, services.events, services.queue, em),
-  );
-  const reminders = every(config.timerIntervalMs, () => services.appointments.sendDueReminders(fork(), config.reminderLeadSeconds), log, 'appointment reminders');
-  const tenantOf = async (departmentId: string) =>
-    (await fork().findOne(Department, { id: departmentId }, { filters: false }))?.tenantId;
-  const reaper = redis ? every(Math.max(200, Math.floor(config.presenceLeaseMs / 3)), () => services.presence.reap(tenantOf), log, 'presence reaper') : undefined;
-  services.realtime.startSeenTouch(Math.max(500, Math.floor((config.abandonTimeoutSeconds * 1000) / 3)));
-  const schema = await buildVokiSchema();
+  // What start-up has opened so far, closed again (newest first) should a later step fail.
+  const undo: Array<() => unknown> = [() => db.close()];
+  try {
+    const tokens = new TokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+    redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+    undo.push(() => redis?.disconnect());
+    if (redis) await waitForRedis(redis, log);
+    const instanceId = randomUUID();
+    const fork = () => db.orm.em.fork() as unknown as EntityManager;
+    const bus: EventBus = redis ? new RedisEventBus(redis, log) : new LocalEventBus((err) => log.warn({ err }, 'event listener failed'));
+    if (bus instanceof RedisEventBus) await withTimeout(bus.start(), 3000, () => log.warn('redis event subscription not ready at start-up'));
+    undo.push(() => bus.close());
+    const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
+    undo.push(() => presenceBackend.close());
+    const services = createServices({
+      tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
+      turnSecret: config.turnSecret, turnUrls: config.turnUrls,
+      dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
+    }, { bus, presenceBackend, instanceId, media: new NoMediaGateway(), fork, log });
+    const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
+    const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
+    const timers = startCallTimers(
+      fork,
+      { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds, graceSeconds: config.reconnectGraceSeconds },
+      config.timerIntervalMs, log,
+      (result, em) => announceSweep(result, services.events, services.queue, em),
+    );
+    const reminders = every(config.timerIntervalMs, () => services.appointments.sendDueReminders(fork(), config.reminderLeadSeconds), log, 'appointment reminders');
+    const tenantOf = async (departmentId: string) =>
+      (await fork().findOne(Department, { id: departmentId }, { filters: false }))?.tenantId;
+    const reaper = redis ? every(Math.max(200, Math.floor(config.presenceLeaseMs / 3)), () => services.presence.reap(tenantOf), log, 'presence reaper') : undefined;
+    services.realtime.startSeenTouch(Math.max(500, Math.floor((config.abandonTimeoutSeconds * 1000) / 3)));
+    undo.push(() => services.realtime.stop(), () => services.notifier.stop(), () => timers.stop(), () => reminders.stop(), () => reaper?.stop());
+    const schema = await buildVokiSchema();
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.set('query parser', 'simple');
-  app.use(requestLog(log));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
-  app.use(cors({
-    origin: config.corsOrigins,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Tenant', 'X-Request-Id', 'Apollo-Require-Preflight'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
-    maxAge: 600,
-  }));
-  app.get('/health', healthHandler(db));
-  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  const graphql = await createGraphQLMiddleware(schema, deps);
-  app.use('/graphql', graphql.middleware);
-  app.use(openApiRoutes(schema));
-  app.use(callFileRoutes(deps, services));
-  app.use(createRestMiddleware(schema, deps));
-  options.extraRoutes?.(app, deps);
-  app.use(notFoundHandler);
-  app.use(errorHandler(log));
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', config.trustProxy);
+    app.set('query parser', 'simple');
+    app.use(requestLog(log));
+    app.use((_req, res, next) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      next();
+    });
+    app.use(cors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Tenant', 'X-Request-Id', 'Apollo-Require-Preflight'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }));
+    app.get('/health', healthHandler(db));
+    app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+    const graphql = await createGraphQLMiddleware(schema, deps);
+    undo.push(() => graphql.server.stop());
+    app.use('/graphql', graphql.middleware);
+    app.use(openApiRoutes(schema));
+    app.use(callFileRoutes(deps, services));
+    app.use(createRestMiddleware(schema, deps));
+    options.extraRoutes?.(app, deps);
+    app.use(notFoundHandler);
+    app.use(errorHandler(log));
 
-  const phoenix = new PhoenixEndpoint(schema, deps, bus, {
-    heartbeatTimeoutMs: config.wsHeartbeatTimeoutMs, maxFrameBytes: config.wsMaxFrameBytes,
-    messagesPerSecond: config.wsMessagesPerSecond, allowedOrigins: config.wsAllowedOrigins,
-  });
-  const graphqlWs = createGraphQLWsEndpoint(schema, deps, { maxFrameBytes: config.wsMaxFrameBytes, allowedOrigins: config.wsAllowedOrigins });
+    const phoenix = new PhoenixEndpoint(schema, deps, bus, {
+      heartbeatTimeoutMs: config.wsHeartbeatTimeoutMs, maxFrameBytes: config.wsMaxFrameBytes,
+      messagesPerSecond: config.wsMessagesPerSecond, allowedOrigins: config.wsAllowedOrigins,
+    });
+    const graphqlWs = createGraphQLWsEndpoint(schema, deps, {
+      maxFrameBytes: config.wsMaxFrameBytes, allowedOrigins: config.wsAllowedOrigins, messagesPerSecond: config.wsMessagesPerSecond,
+    });
+    undo.push(() => phoenix.close(), () => graphqlWs.close());
 
-  const httpServer = http.createServer(app);
-  httpServer.keepAliveTimeout = 5000;
-  httpServer.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => undefined);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/socket/websocket') void phoenix.handleUpgrade(req, socket, head, url);
-    else if (url.pathname === '/graphql') graphqlWs.handleUpgrade(req, socket, head);
-    else if (options.extraUpgrades?.[url.pathname]) options.extraUpgrades[url.pathname](req, socket, head);
-    else refuseUpgrade(socket, 404, 'Not found');
-  });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  log.info({ port, host: config.host, publicUrl: config.publicUrl, embeddedDatabase: db.embedded }, 'voki listening');
+    const httpServer = http.createServer(app);
+    httpServer.keepAliveTimeout = 5000;
+    httpServer.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => undefined);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/socket/websocket') void phoenix.handleUpgrade(req, socket, head, url);
+      else if (url.pathname === '/graphql') graphqlWs.handleUpgrade(req, socket, head);
+      else if (options.extraUpgrades?.[url.pathname]) options.extraUpgrades[url.pathname](req, socket, head);
+      else refuseUpgrade(socket, 404, 'Not found');
+    });
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    log.info({ port, host: config.host, publicUrl: config.publicUrl, embeddedDatabase: db.embedded }, 'voki listening');
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      // Keep-alive connections go idle as their last response ends; close each as soon as it does.
-      const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
-      const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
-      await Promise.all([phoenix.close(), graphqlWs.close()]);
-      await drained;
-      clearInterval(sweep);
-      clearTimeout(timer);
-      await graphql.server.stop();
-      await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop()]);
-      services.realtime.stop();
-      await presenceBackend.close();
-      await bus.close();
-      redis?.disconnect();
-      await db.close();
-      log.info('voki stopped');
-    })());
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Keep-alive connections go idle as their last response ends; close each as soon as it does.
+        const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
+        const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+        await Promise.all([phoenix.close(), graphqlWs.close()]);
+        await drained;
+        clearInterval(sweep);
+        clearTimeout(timer);
+        await graphql.server.stop();
+        await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop()]);
+        services.realtime.stop();
+        await presenceBackend.close();
+        await bus.close();
+        redis?.disconnect();
+        await db.close();
+        log.info('voki stopped');
+      })());
 
-  return { url, httpServer, db, deps, phoenix, bus, close };
+    return { url, httpServer, db, deps, phoenix, bus, close };
+  } catch (error) {
+    for (const step of undo.reverse()) await Promise.resolve().then(step).catch(() => undefined);
+    throw error;
+  }
 }
 
 async function withTimeout(work: Promise<unknown>, ms: number, onTimeout: () => void) {

@@ -11,6 +11,7 @@ import { bearerToken } from '../auth/authenticate';
 import { createContext, type ContextDeps } from '../context';
 import { formatError, QUERY_LIMITS } from '../http/graphql';
 import { originAllowed, refuseUpgrade } from './upgrade';
+import { MessageBudget } from './message-budget';
 
 type Params = Record<string, unknown> | undefined;
 
@@ -33,7 +34,9 @@ function closeAtExpiry(socket: import('ws').WebSocket, expiresAt: number) {
  * in `connection_init`: no token closes with 4401, a bad one (or an X-Tenant that is not the
  * token's) with 4403. Results and errors are formatted as on HTTP.
  */
-export function createGraphQLWsEndpoint(schema: GraphQLSchema, deps: ContextDeps, options: { maxFrameBytes: number; allowedOrigins: '*' | string[] }) {
+export function createGraphQLWsEndpoint(
+  schema: GraphQLSchema, deps: ContextDeps, options: { maxFrameBytes: number; allowedOrigins: '*' | string[]; messagesPerSecond: number },
+) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const principals = new WeakMap<object, { principal: Principal; id: string }>();
   const format = formatError(deps.log);
@@ -81,6 +84,14 @@ export function createGraphQLWsEndpoint(schema: GraphQLSchema, deps: ContextDeps
       return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
     },
   }, wss);
+
+  // The same message budget as a Phoenix socket; graphql-ws has already read the message.
+  wss.on('connection', (socket) => {
+    const budget = new MessageBudget(options.messagesPerSecond);
+    socket.on('message', () => {
+      if (!budget.spend()) socket.close(1008, 'too many messages');
+    });
+  });
 
   return {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {

@@ -10,7 +10,7 @@ let api: Api;
 let t: TestTenant;
 
 beforeAll(async () => {
-  srv = await startTestServer({ ACCESS_TOKEN_TTL: '3' });
+  srv = await startTestServer({ ACCESS_TOKEN_TTL: '3', WS_RATE: '20' });
   api = new Api(srv.url);
   t = await createTenant(api, 'limits');
 });
@@ -44,4 +44,12 @@ describe('sockets live no longer than their token, and obey the HTTP query limit
     expect(closedWith).toEqual({ code: 4403, reason: 'Token expired' });
     await client.dispose();
   }, 15000);
+
+  it('closes a graphql-ws socket that floods, with 1008, as the Phoenix endpoint does', async () => {
+    const ws = new WebSocket(`${wsBase(srv.url)}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.once('open', resolve));
+    for (let i = 0; i < 200; i++) ws.send(JSON.stringify({ type: 'ping' }));
+    expect(await closed).toBe(1008);
+  });
 });

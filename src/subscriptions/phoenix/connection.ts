@@ -7,6 +7,7 @@ import type { Logger } from '../../logger';
 import { decode, encode, MalformedFrame, reply, type PhoenixMessage, type Vsn } from './frames';
 import type { HubMember, TopicHub } from './hub';
 import type { PushRunner } from './pushes';
+import { MessageBudget } from '../message-budget';
 
 /** What the protocol needs from the socket library. */
 export interface Transport {
@@ -41,8 +42,7 @@ export class PhoenixConnection {
   readonly id = randomUUID();
   lastSeen = Date.now();
   private readonly channels = new Map<string, Channel>();
-  private tokens: number;
-  private refilledAt = Date.now();
+  private readonly budget: MessageBudget;
   private closed = false;
 
   constructor(
@@ -51,7 +51,7 @@ export class PhoenixConnection {
     readonly vsn: Vsn,
     private readonly deps: { realtime: RealtimeService; hub: TopicHub; pushes: PushRunner; log: Logger; limits: ConnectionLimits },
   ) {
-    this.tokens = deps.limits.messagesPerSecond * 2;
+    this.budget = new MessageBudget(deps.limits.messagesPerSecond);
   }
 
   get expired() {
@@ -64,7 +64,7 @@ export class PhoenixConnection {
 
   async receive(raw: string): Promise<void> {
     this.lastSeen = Date.now();
-    if (!this.spendToken()) {
+    if (!this.budget.spend()) {
       this.transport.close(CLOSE.policy, 'too many messages');
       return;
     }
@@ -160,15 +160,5 @@ export class PhoenixConnection {
 
   private send(m: PhoenixMessage) {
     if (!this.closed) this.transport.send(encode(m, this.vsn));
-  }
-
-  private spendToken(): boolean {
-    const now = Date.now();
-    const rate = this.deps.limits.messagesPerSecond;
-    this.tokens = Math.min(rate * 2, this.tokens + ((now - this.refilledAt) / 1000) * rate);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }
