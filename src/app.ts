@@ -121,7 +121,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       heartbeatTimeoutMs: config.wsHeartbeatTimeoutMs, maxFrameBytes: config.wsMaxFrameBytes,
       messagesPerSecond: config.wsMessagesPerSecond, allowedOrigins: config.wsAllowedOrigins,
     });
-    const graphqlWs = createGraphQLWsEndpoint(schema, deps, {
+    const graphqlWs = createGraphQLWsEndpoint(schema, deps, bus, {
       maxFrameBytes: config.wsMaxFrameBytes, allowedOrigins: config.wsAllowedOrigins, messagesPerSecond: config.wsMessagesPerSecond,
     });
     undo.push(() => phoenix.close(), () => graphqlWs.close());

@@ -57,7 +57,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
   const events = new CallEvents(rt.bus, notifier, presence);
   return {
     auth,
-    users: new UsersService(auth),
+    users: new UsersService(auth, rt.bus),
     departments: new DepartmentsService(),
     links: new LinksService(s.publicUrl),
     tags: new TagsService(),

@@ -9,6 +9,8 @@ import { findPage, type PageArgs } from './pagination';
 import { departmentIdsByUser, requireDepartments, setMemberships } from './membership';
 import { userView } from './views';
 import type { AuthService } from './auth.service';
+import type { EventBus } from '../events/event-bus';
+import { sessionsRevoked } from '../events/sessions';
 
 const SORTABLE = ['inserted_at', 'name', 'email', 'role'] as const;
 
@@ -18,7 +20,7 @@ export interface UserInput {
 
 /** Users of one tenant: managers administer them; everyone reads and edits themself. */
 export class UsersService {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly auth: AuthService, private readonly bus: EventBus) {}
 
   async me(scope: Scope) {
     return this.view(scope, await this.load(scope, scope.actor.userId));
@@ -97,6 +99,7 @@ export class UsersService {
       await setMemberships(scope.em, scope.actor.tenantId, user.id, await requireDepartments(scope.em, input.departmentIds));
     }
     await flushUnique(scope.em, 'email');
+    if (input.status === 'inactive') this.bus.publish(sessionsRevoked(user.id));
     return this.view(scope, user);
   }
 
@@ -109,6 +112,7 @@ export class UsersService {
     user.status = 'inactive';
     await this.auth.revokeUser(scope, user.id);
     await scope.em.flush();
+    this.bus.publish(sessionsRevoked(user.id));
     return this.view(scope, user);
   }
 

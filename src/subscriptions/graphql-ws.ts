@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../events/event-bus';
+import { SESSIONS_TOPIC, revokedUser } from '../events/sessions';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -35,11 +37,25 @@ function closeAtExpiry(socket: import('ws').WebSocket, expiresAt: number) {
  * token's) with 4403. Results and errors are formatted as on HTTP.
  */
 export function createGraphQLWsEndpoint(
-  schema: GraphQLSchema, deps: ContextDeps, options: { maxFrameBytes: number; allowedOrigins: '*' | string[]; messagesPerSecond: number },
+  schema: GraphQLSchema, deps: ContextDeps, bus: EventBus, options: { maxFrameBytes: number; allowedOrigins: '*' | string[]; messagesPerSecond: number },
 ) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const principals = new WeakMap<object, { principal: Principal; id: string }>();
   const format = formatError(deps.log);
+  // Sockets per user, so a revoked user's sockets can be closed.
+  const byUser = new Map<string, Set<WebSocket>>();
+  const trackUser = (userId: string, socket: WebSocket) => {
+    let set = byUser.get(userId);
+    if (!set) byUser.set(userId, (set = new Set()));
+    set.add(socket);
+    socket.once('close', () => {
+      set.delete(socket);
+      if (!set.size) byUser.delete(userId);
+    });
+  };
+  const unsubscribeSessions = bus.subscribe(SESSIONS_TOPIC, (e) => {
+    for (const socket of byUser.get(revokedUser(e) ?? '') ?? []) socket.close(CloseCode.Forbidden, 'Session revoked');
+  });
   const rules = [...specifiedRules, ...new ApolloArmor(QUERY_LIMITS).protect().validationRules];
   const disposable = useServer<Params>({
     schema,
@@ -54,6 +70,7 @@ export function createGraphQLWsEndpoint(
         const tenant = ctx.connectionParams?.tenant ?? ctx.connectionParams?.['x-tenant'] ?? ctx.connectionParams?.['X-Tenant'];
         if (tenant !== undefined && (principal.kind !== 'user' || tenant !== principal.actor.tenantSlug)) return false;
         principals.set(ctx.extra.socket, { principal, id: randomUUID() });
+        if (principal.kind === 'user') trackUser(principal.actor.userId, ctx.extra.socket);
         closeAtExpiry(ctx.extra.socket, principal.expiresAt);
         return true;
       } catch {
@@ -99,6 +116,7 @@ export function createGraphQLWsEndpoint(
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     async close() {
+      unsubscribeSessions();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await disposable.dispose();
       wss.close();

@@ -52,4 +52,31 @@ describe('sockets live no longer than their token, and obey the HTTP query limit
     for (let i = 0; i < 200; i++) ws.send(JSON.stringify({ type: 'ping' }));
     expect(await closed).toBe(1008);
   });
+
+  it('closes every socket of a user who is deactivated, on both endpoints', async () => {
+    // Tokens live 3 s in this file: the owner logs in afresh.
+    const ownerLogin = await api.post('/api/auth/login', { email: t.owner.email, password: 'correct-horse-battery', tenant: t.slug });
+    const owner = { token: ownerLogin.body.data.access_token, tenant: t.slug };
+    const email = `temp@${t.slug}.test`;
+    const created = await api.post('/api/v1/users', { user: { name: 'Temp', email, password: 'correct-horse-battery', role: 'attendant' } }, owner);
+    expect(created.status).toBe(201);
+    const login = await api.post('/api/auth/login', { email, password: 'correct-horse-battery', tenant: t.slug });
+    const token = login.body.data.access_token;
+    const phoenix = await rawSocket(`${wsBase(srv.url)}/socket/websocket?vsn=2.0.0&token=${token}`);
+    let gqlClosed: { code: number; reason: string } | undefined;
+    const client = createClient({
+      url: `${wsBase(srv.url)}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false,
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: { closed: (e: any) => (gqlClosed ??= { code: e.code, reason: e.reason }) },
+      onNonLazyError: () => undefined,
+    });
+    const me: any[] = [];
+    client.subscribe({ query: '{ me { id } }' }, { next: (r) => me.push(r), error: () => undefined, complete: () => undefined });
+    await eventually(() => me.length, 2000, 'graphql-ws connected');
+    expect((await api.request('DELETE', `/api/v1/users/${created.body.data.id}`, { auth: owner })).status).toBe(204);
+    expect(await phoenix.closed).toEqual({ code: 1008, reason: 'session revoked' });
+    await eventually(() => gqlClosed, 2000, 'graphql-ws closed');
+    expect(gqlClosed).toEqual({ code: 4403, reason: 'Session revoked' });
+    await client.dispose();
+  });
 });

@@ -10,6 +10,7 @@ import { TopicHub } from './hub';
 import { PushRunner } from './pushes';
 import type { Vsn } from './frames';
 import { refuseUpgrade, originAllowed } from '../upgrade';
+import { SESSIONS_TOPIC, revokedUser } from '../../events/sessions';
 
 export interface PhoenixOptions extends ConnectionLimits {
   /** A socket silent (no heartbeat, no message) this long is closed. */
@@ -36,6 +37,7 @@ export class PhoenixEndpoint {
   private readonly connections = new Set<PhoenixConnection>();
   private readonly pushes: PushRunner;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly unsubscribeSessions: () => void;
 
   constructor(schema: GraphQLSchema, private readonly deps: ContextDeps, bus: EventBus, private readonly options: PhoenixOptions) {
     this.hub = new TopicHub(bus);
@@ -47,6 +49,12 @@ export class PhoenixEndpoint {
     });
     this.sweeper = setInterval(() => this.sweep(), Math.max(100, Math.min(5000, Math.floor(options.heartbeatTimeoutMs / 4))));
     this.sweeper.unref();
+    this.unsubscribeSessions = bus.subscribe(SESSIONS_TOPIC, (e) => {
+      const userId = revokedUser(e);
+      for (const c of this.connections) {
+        if (c.principal.kind === 'user' && c.principal.actor.userId === userId) c.close(CLOSE.policy, 'session revoked');
+      }
+    });
   }
 
   get size() {
@@ -97,6 +105,7 @@ export class PhoenixEndpoint {
 
   async close() {
     clearInterval(this.sweeper);
+    this.unsubscribeSessions();
     for (const c of this.connections) c.close(CLOSE.goingAway, 'server shutting down');
     await Promise.all([...this.connections].map((c) => c.closedByTransport()));
     this.wss.close();
