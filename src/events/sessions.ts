@@ -1,12 +1,20 @@
 import type { BusEvent } from './event-bus';
 
 /**
- * Internal, never a client topic (it is not one of the channel families): a user's sessions
- * were revoked (deactivation), so every instance closes that user's open sockets, as HTTP
- * refuses the next request at once.
+ * Internal, never a client topic (it is not one of the channel families). A user was
+ * deactivated, or lost access (a role or a department membership): every instance closes that
+ * user's open sockets. A deactivated user cannot reconnect; anyone else reconnects and rejoins,
+ * and each rejoin is authorized afresh, as HTTP checks every request.
  */
 export const SESSIONS_TOPIC = 'system:sessions';
 
-export const sessionsRevoked = (userId: string): BusEvent => ({ topic: SESSIONS_TOPIC, event: 'revoked', payload: { user_id: userId } });
+export type RevokeReason = 'session revoked' | 'access changed';
 
-export const revokedUser = (e: BusEvent) => (e.event === 'revoked' && typeof e.payload.user_id === 'string' ? e.payload.user_id : undefined);
+export const sessionsRevoked = (userId: string, reason: RevokeReason = 'session revoked'): BusEvent =>
+  ({ topic: SESSIONS_TOPIC, event: 'revoked', payload: { user_id: userId, reason } });
+
+/** The user and the reason of a `revoked` event (the reason becomes the close reason). */
+export function revokedUser(e: BusEvent): { userId: string; reason: RevokeReason } | undefined {
+  if (e.event !== 'revoked' || typeof e.payload.user_id !== 'string') return undefined;
+  return { userId: e.payload.user_id, reason: e.payload.reason === 'access changed' ? 'access changed' : 'session revoked' };
+}

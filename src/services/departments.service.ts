@@ -7,12 +7,17 @@ import { findPage, pageMeta, readPageArgs, type PageArgs } from './pagination';
 import { departmentIdsByUser } from './membership';
 import { departmentView, userView } from './views';
 
+import type { EventBus } from '../events/event-bus';
+import { sessionsRevoked } from '../events/sessions';
+
 const SORTABLE = ['inserted_at', 'name'] as const;
 
 export interface DepartmentInput { name?: string; description?: string | null; queueTimeout?: number; isActive?: boolean }
 
 /** Departments and their members: everyone reads, supervisors and above change. */
 export class DepartmentsService {
+  constructor(private readonly bus: EventBus) {}
+
   async list(scope: Scope, args: PageArgs & { isActive?: boolean }) {
     requireRole(scope.actor, 'attendant');
     const where = args.isActive === undefined || args.isActive === null ? {} : { isActive: args.isActive };
@@ -96,6 +101,7 @@ export class DepartmentsService {
       ? await scope.em.nativeDelete(DepartmentMember, { departmentId: department.id, userId: userId.toLowerCase() })
       : 0;
     if (!deleted) throw notFound('Member');
+    this.bus.publish(sessionsRevoked(userId.toLowerCase(), 'access changed'));
     return { departmentId: department.id, userId: userId.toLowerCase() };
   }
 

@@ -58,7 +58,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
   return {
     auth,
     users: new UsersService(auth, rt.bus),
-    departments: new DepartmentsService(),
+    departments: new DepartmentsService(rt.bus),
     links: new LinksService(s.publicUrl),
     tags: new TagsService(),
     company: new CompanyService(),

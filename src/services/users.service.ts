@@ -85,6 +85,8 @@ export class UsersService {
       if (email !== user.email && (await scope.em.count(User, { email }))) throw invalid({ email: ['has already been taken'] });
       user.email = email;
     }
+    // A lower role or fewer departments may close channels the user has open.
+    const accessChanged = (input.role !== undefined && input.role !== user.role) || input.departmentIds !== undefined;
     if (input.role) user.role = input.role;
     if (input.status) {
       if (user.id === scope.actor.userId && input.status === 'inactive') throw conflict('You cannot deactivate yourself');
@@ -100,6 +102,7 @@ export class UsersService {
     }
     await flushUnique(scope.em, 'email');
     if (input.status === 'inactive') this.bus.publish(sessionsRevoked(user.id));
+    else if (accessChanged) this.bus.publish(sessionsRevoked(user.id, 'access changed'));
     return this.view(scope, user);
   }
 

@@ -54,7 +54,9 @@ export function createGraphQLWsEndpoint(
     });
   };
   const unsubscribeSessions = bus.subscribe(SESSIONS_TOPIC, (e) => {
-    for (const socket of byUser.get(revokedUser(e) ?? '') ?? []) socket.close(CloseCode.Forbidden, 'Session revoked');
+    const revoked = revokedUser(e);
+    const reason = revoked?.reason === 'access changed' ? 'Access changed' : 'Session revoked';
+    for (const socket of byUser.get(revoked?.userId ?? '') ?? []) socket.close(CloseCode.Forbidden, reason);
   });
   const rules = [...specifiedRules, ...new ApolloArmor(QUERY_LIMITS).protect().validationRules];
   const disposable = useServer<Params>({

@@ -2,7 +2,7 @@ import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
-import { Presence, socketPool, collect, eventually, join, push } from '../helpers/sockets';
+import { Presence, socketPool, collect, connectPhoenix, eventually, join, push } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
@@ -88,5 +88,24 @@ describe('presence:{department_id} with the phoenix Presence class', () => {
     const agent = await open(t.attendant.token);
     await join(agent.channel(`presence:${t.departmentId}`, {}));
     await eventually(() => updates.some((u) => u.online_agents === 1), 5000, 'online_agents 1');
+  });
+});
+
+describe('losing access while connected', () => {
+  it('a member removed from the department is disconnected; the client reconnects and its rejoin is refused', async () => {
+    const socket = await connectPhoenix(srv.url, t.attendant.token, { reconnectAfterMs: () => 50, rejoinAfterMs: () => 50 });
+    const closes: Array<{ code: number; reason: string }> = [];
+    socket.onClose((e: { code: number; reason: string }) => closes.push({ code: e.code, reason: e.reason }));
+    const queue = socket.channel(`queue:${t.departmentId}`, {});
+    const refusals: any[] = [];
+    expect((await join(queue)).status).toBe('ok');
+    queue.joinPush.receive('error', (r: any) => refusals.push(r));
+    expect((await api.request('DELETE', `/api/v1/departments/${t.departmentId}/members/${t.attendant.id}`, { auth: t.supervisor })).status).toBe(204);
+    await eventually(() => closes.length, 5000, 'close');
+    expect(closes[0]).toEqual({ code: 1008, reason: 'access changed' });
+    await eventually(() => refusals.length, 5000, 'refused rejoin');
+    expect(refusals[0]).toEqual({ reason: 'unauthorized' });
+    socket.disconnect();
+    await api.post(`/api/v1/departments/${t.departmentId}/members`, { user_id: t.attendant.id }, t.supervisor);
   });
 });

@@ -50,9 +50,9 @@ export class PhoenixEndpoint {
     this.sweeper = setInterval(() => this.sweep(), Math.max(100, Math.min(5000, Math.floor(options.heartbeatTimeoutMs / 4))));
     this.sweeper.unref();
     this.unsubscribeSessions = bus.subscribe(SESSIONS_TOPIC, (e) => {
-      const userId = revokedUser(e);
+      const revoked = revokedUser(e);
       for (const c of this.connections) {
-        if (c.principal.kind === 'user' && c.principal.actor.userId === userId) c.close(CLOSE.policy, 'session revoked');
+        if (c.principal.kind === 'user' && c.principal.actor.userId === revoked?.userId) c.close(CLOSE.policy, revoked.reason);
       }
     });
   }
