@@ -73,12 +73,12 @@ export class RealtimeResolver {
 
   @Mutation(() => Boolean, { description: 'SDP offer/answer to the SFU (call:{call_id} signal)' })
   async sendSignal(@Arg('callId', () => ID) callId: string, @Arg('signal', () => SignalInput) signal: SignalInput, @Ctx() ctx: Context) {
-    return ctx.services.realtime.signal(await ctx.principal(), callId, signal as never);
+    return ctx.services.callControls.signal(await ctx.principal(), callId, signal as never);
   }
 
   @Mutation(() => Boolean, { description: 'ICE candidate to the SFU (call:{call_id} ice_candidate)' })
   async sendIceCandidate(@Arg('callId', () => ID) callId: string, @Arg('candidate', () => IceCandidateInput) candidate: IceCandidateInput, @Ctx() ctx: Context) {
-    return ctx.services.realtime.iceCandidate(await ctx.principal(), callId, candidate);
+    return ctx.services.callControls.iceCandidate(await ctx.principal(), callId, candidate);
   }
 
   @Mutation(() => Boolean, { description: 'Mute or unmute your audio or video; the others receive mute' })
@@ -86,26 +86,26 @@ export class RealtimeResolver {
     @Arg('callId', () => ID) callId: string, @Arg('type', () => String) type: string, @Arg('muted', () => Boolean) muted: boolean,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.realtime.mute(await ctx.principal(), callId, type, muted, ctx.connection?.id);
+    return ctx.services.callControls.mute(await ctx.principal(), callId, type, muted, ctx.connection?.id);
   }
 
   @Mutation(() => String, { description: 'Your presence status in a department: online, busy or away' })
   async updatePresenceStatus(@Arg('departmentId', () => ID) departmentId: string, @Arg('status', () => String) status: string, @Ctx() ctx: Context) {
-    return ctx.services.realtime.updateStatus(await ctx.principal(), departmentId, status);
+    return ctx.services.callControls.updateStatus(await ctx.principal(), departmentId, status);
   }
 
   @Mutation(() => Supervision, { description: 'Listen to an active call without being heard (supervisor)' })
   async monitorCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.realtime.supervise(await ctx.scope(), id, 'monitor');
+    return ctx.services.callControls.supervise(await ctx.scope(), id, 'monitor');
   }
 
   @Mutation(() => Supervision, { description: 'Speak to the agent only (supervisor)' })
   async whisperCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.realtime.supervise(await ctx.scope(), id, 'whisper');
+    return ctx.services.callControls.supervise(await ctx.scope(), id, 'whisper');
   }
 
   @Mutation(() => Supervision, { description: 'Join the conversation, heard by both (supervisor)' })
   async bargeCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.realtime.supervise(await ctx.scope(), id, 'barge');
+    return ctx.services.callControls.supervise(await ctx.scope(), id, 'barge');
   }
 }

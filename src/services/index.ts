@@ -20,6 +20,7 @@ import { PresenceService } from './presence.service';
 import { QueueNotifier } from './queue-notifier';
 import { CallEvents } from './call-events';
 import { RealtimeService } from './realtime.service';
+import { CallControlsService } from './call-controls.service';
 import { AppointmentsService } from './appointments.service';
 
 export type Services = ReturnType<typeof createServices>;
@@ -74,6 +75,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     notifier,
     events,
     realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.fork, rt.log),
+    callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
   };
 }
