@@ -10,20 +10,25 @@ const principal: Principal = {
 };
 
 /** The protocol core with typed fakes around it: what it writes, for what it is told. */
-function setup(pushes: { run: () => Promise<never> | Promise<{ status: 'ok'; response: object }> }) {
+function setup(pushes: { run: () => Promise<never> | Promise<{ status: 'ok'; response: object }> }, holdJoins = false) {
+  let authorize = () => undefined as void;
+  const gate = holdJoins ? new Promise<void>((resolve) => (authorize = resolve)) : Promise.resolve();
   const sent: any[] = [];
   const closes: number[] = [];
   const closed: string[] = [];
   const bus = new LocalEventBus();
   const realtime = {
-    open: async (_p: unknown, topic: string) => ({ topic, participantId: 'u1', initial: [], close: async (how: string) => void closed.push(how) }),
+    open: async (_p: unknown, topic: string) => {
+      await gate;
+      return { topic, participantId: 'u1', initial: [], close: async (how: string) => void closed.push(how) };
+    },
   };
   const conn = new PhoenixConnection(
     { send: (f) => sent.push(JSON.parse(String(f))), close: (code) => void closes.push(code) },
     principal, 2,
     { realtime: realtime as never, hub: new TopicHub(bus), pushes: pushes as never, log: pino({ level: 'silent' }), limits: { messagesPerSecond: 100 } },
   );
-  return { conn, sent, closes, closed, bus };
+  return { conn, sent, closes, closed, bus, authorize: () => authorize() };
 }
 
 describe('PhoenixConnection', () => {
@@ -41,10 +46,24 @@ describe('PhoenixConnection', () => {
     expect(sent[2]).toEqual([null, '3', 'call:x', 'phx_reply', { status: 'error', response: { reason: 'unmatched topic' } }]);
   });
 
+  it('answers a push sent right behind its join once the join is done, as Phoenix does', async () => {
+    const { conn, sent } = setup({ run: async () => ({ status: 'ok', response: {} }) });
+    const join = conn.receive(JSON.stringify(['1', '1', 'call:x', 'phx_join', {}]));
+    const pushed = conn.receive(JSON.stringify(['1', '2', 'call:x', 'mute', { type: 'audio', muted: true }]));
+    await Promise.all([join, pushed]);
+    expect(sent).toEqual([
+      ['1', '1', 'call:x', 'phx_reply', { status: 'ok', response: {} }],
+      ['1', '2', 'call:x', 'phx_reply', { status: 'ok', response: {} }],
+    ]);
+  });
+
   it('holds broadcasts that arrive while a join is being authorized until after the reply', async () => {
-    const { conn, sent, bus } = setup({ run: async () => ({ status: 'ok', response: {} }) });
+    const { conn, sent, bus, authorize } = setup({ run: async () => ({ status: 'ok', response: {} }) }, true);
     const joining = conn.receive(JSON.stringify(['1', '1', 'queue:d', 'phx_join', {}]));
+    await new Promise((r) => setImmediate(r));
     bus.deliver([{ topic: 'queue:d', event: 'customer_joined', payload: { call_id: 'c' } }]);
+    expect(sent).toEqual([]);
+    authorize();
     await joining;
     expect(sent.map((f) => f[3])).toEqual(['phx_reply', 'customer_joined']);
   });

@@ -44,6 +44,7 @@ export class PhoenixConnection {
   private readonly channels = new Map<string, Channel>();
   private readonly budget: MessageBudget;
   private closed = false;
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly transport: Transport,
@@ -62,12 +63,21 @@ export class PhoenixConnection {
     return this.closed;
   }
 
-  async receive(raw: string): Promise<void> {
+  /**
+   * Messages of one socket are handled one after another, as Phoenix's socket process does: a
+   * push right behind its join is answered once the join is. The budget is spent on arrival.
+   */
+  receive(raw: string): Promise<void> {
     this.lastSeen = Date.now();
     if (!this.budget.spend()) {
       this.transport.close(CLOSE.policy, 'too many messages');
-      return;
+      return this.tail;
     }
+    this.tail = this.tail.then(() => this.handle(raw));
+    return this.tail;
+  }
+
+  private async handle(raw: string): Promise<void> {
     let message: PhoenixMessage;
     try {
       message = decode(raw, this.vsn);

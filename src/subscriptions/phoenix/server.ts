@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GraphQLSchema } from 'graphql';
 import { authenticateToken } from '../../auth/principal';
+import { toAppError } from '../../errors';
 import type { ContextDeps } from '../../context';
 import type { EventBus } from '../../events/event-bus';
 import { CLOSE, PhoenixConnection, type ConnectionLimits } from './connection';
@@ -70,7 +71,9 @@ export class PhoenixEndpoint {
     let principal;
     try {
       principal = await authenticateToken(this.deps.tokens, this.deps.orm.em.fork() as never, token);
-    } catch {
+    } catch (error) {
+      // A database that cannot be reached is not the client's fault: 503, so it retries.
+      if (toAppError(error).code === 'SERVICE_UNAVAILABLE') return refuseUpgrade(socket, 503, 'Service unavailable');
       return refuseUpgrade(socket, 403, 'invalid token');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, principal, vsn));
