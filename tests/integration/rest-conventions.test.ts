@@ -131,7 +131,9 @@ describe('OpenAPI document', () => {
       '/api/v1/signup', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/v1/users/me', '/api/v1/users',
       '/api/v1/users/{id}', '/api/v1/departments', '/api/v1/departments/{id}', '/api/v1/departments/{id}/members',
       '/api/v1/links', '/api/v1/links/{id}', '/api/v1/tags', '/api/v1/tags/{id}', '/api/v1/company',
+      '/api/v1/appointments', '/api/v1/appointments/{id}', '/api/v1/calls/{id}/monitor', '/api/v1/calls/{id}/whisper', '/api/v1/calls/{id}/barge',
     ]));
+    expect(Object.keys(doc.paths['/api/v1/appointments/{id}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(doc.paths).some((p) => p.includes('webhook'))).toBe(false);
     // The routes served outside sofa are described too.
     expect(doc.paths['/api/v1/calls/{call_id}/upload'].post.requestBody.content).toHaveProperty('multipart/form-data');
