@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Call } from '../entities';
 
 /** How many agents of a department are online; the real-time presence store implements it. */
 export interface PresenceReader {
@@ -54,10 +53,6 @@ export const estimate = (handling: number | null, position: number, agents: numb
 export class QueueMath {
   constructor(private readonly presence: PresenceReader) {}
 
-  queueSize(em: EntityManager, departmentId: string): Promise<number> {
-    return em.count(Call, { department: departmentId, status: 'queued' });
-  }
-
   /**
    * Position, wait estimate and queue size for one queued call in a single round trip: the
    * counts run on the partial index of queued calls, the average over the latest completed calls.
@@ -111,12 +106,20 @@ export class QueueMath {
     return this.presence.onlineAgents(tenantId, departmentId);
   }
 
-  /** The wait a customer would face at `position` (used before joining, on validate). */
-  async estimatedWait(em: EntityManager, tenantId: string, departmentId: string, position: number): Promise<number> {
-    const [[row], agents] = await Promise.all([
-      em.execute<{ handling: number | null }[]>(`select (${RECENT_HANDLING_SQL}) as handling`, [departmentId, tenantId]),
+  /**
+   * What a customer would face on joining now (validate): the queue size, the agents online and
+   * the wait at the next position, in one query and one presence read.
+   */
+  async outlook(em: EntityManager, tenantId: string, departmentId: string) {
+    const [[row], onlineAgents] = await Promise.all([
+      em.execute<{ size: string; handling: number | null }[]>(
+        `select (select count(*) from calls where department_id = ? and status = 'queued' and tenant_id = ?) as size,
+                (${RECENT_HANDLING_SQL}) as handling`,
+        [departmentId, tenantId, departmentId, tenantId],
+      ),
       this.onlineAgents(tenantId, departmentId),
     ]);
-    return estimate(row.handling, position, agents);
+    const queueSize = Number(row.size);
+    return { queueSize, onlineAgents, estimatedWaitTime: estimate(row.handling, queueSize + 1, onlineAgents) };
   }
 }

@@ -32,11 +32,10 @@ export class WidgetService {
 
   async validate(em: EntityManager, token: string) {
     const { link, department } = await this.usableLink(em, token);
-    const [tenant, settings, queueSize, onlineAgents] = await Promise.all([
+    const [tenant, settings, outlook] = await Promise.all([
       em.findOneOrFail(Tenant, { id: link.tenantId }),
       em.findOneOrFail(CompanySettings, { tenantId: link.tenantId }),
-      this.queue.queueSize(em, department.id),
-      this.queue.onlineAgents(link.tenantId, department.id),
+      this.queue.outlook(em, link.tenantId, department.id),
     ]);
     return {
       valid: true,
@@ -44,9 +43,9 @@ export class WidgetService {
       companyName: tenant.name,
       companyLogoUrl: settings.logoUrl,
       primaryColor: settings.primaryColor,
-      queueSize,
-      estimatedWaitTime: await this.queue.estimatedWait(em, link.tenantId, department.id, queueSize + 1),
-      onlineAgents,
+      queueSize: outlook.queueSize,
+      estimatedWaitTime: outlook.estimatedWaitTime,
+      onlineAgents: outlook.onlineAgents,
     };
   }
 
