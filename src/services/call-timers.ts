@@ -13,7 +13,7 @@ export interface TimerSettings {
   graceSeconds: number;
 }
 
-type Changed = CallRef & { customerName: string; userId: string | null };
+type Changed = CallRef & { customerName: string; userId: string | null; insertedAt: Date };
 
 /** What one sweep changed, per transition, so the events can be told. */
 export interface SweepResult {
@@ -23,10 +23,13 @@ export interface SweepResult {
   disconnected: Changed[];
 }
 
-type Row = { id: string; tenant_id: string; department_id: string; customer_name: string; user_id: string | null };
+type Row = { id: string; tenant_id: string; department_id: string; customer_name: string; user_id: string | null; inserted_at: Date };
 const rows = (r: Row[]): Changed[] =>
-  r.map((x) => ({ id: x.id, tenantId: x.tenant_id, departmentId: x.department_id, customerName: x.customer_name, userId: x.user_id }));
-const RETURNING = `returning c.id, c.tenant_id, c.department_id, c.user_id,
+  r.map((x) => ({
+    id: x.id, tenantId: x.tenant_id, departmentId: x.department_id, customerName: x.customer_name, userId: x.user_id,
+    insertedAt: new Date(x.inserted_at),
+  }));
+const RETURNING = `returning c.id, c.tenant_id, c.department_id, c.user_id, c.inserted_at,
   (select name from customers where id = c.customer_id) as customer_name`;
 
 /**
@@ -70,17 +73,12 @@ export async function sweepCallTimers(em: EntityManager, settings: TimerSettings
 /** Tells each transition of a sweep: the queue, the customer and the agent hear of it. */
 export async function announceSweep(result: SweepResult, events: CallEvents, queue: QueueMath, em: EntityManager) {
   for (const c of result.requeued) {
-    const standing = await queue.standing(em, c.tenantId, { id: c.id, insertedAt: await insertedAt(em, c.id), departmentId: c.departmentId });
+    const standing = await queue.standing(em, c.tenantId, c);
     events.requeued(c, c.customerName, standing.position, standing.queueSize);
   }
   for (const c of result.missed) events.left(c, 'timeout', 'timeout');
   for (const c of result.abandoned) events.left(c, 'cancelled', 'abandoned');
   for (const c of result.disconnected) events.ended(c, c.userId, 'disconnect');
-}
-
-async function insertedAt(em: EntityManager, id: string): Promise<Date> {
-  const [row] = await em.execute<{ inserted_at: Date }[]>('select inserted_at from calls where id = ?', [id]);
-  return new Date(row.inserted_at);
 }
 
 /** Runs the sweep every `intervalMs` until stopped, and announces what it changed. */
