@@ -156,8 +156,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         clearInterval(sweep);
         clearTimeout(timer);
         await graphql.server.stop();
-        await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop()]);
-        services.realtime.stop();
+        await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
         await presenceBackend.close();
         await bus.close();
         redis?.disconnect();
@@ -185,9 +184,6 @@ async function withTimeout(work: Promise<unknown>, ms: number, onTimeout: () => 
 /** Gives Redis a moment at start-up so the first requests already count there; never blocks for long. */
 async function waitForRedis(redis: Redis, log: Logger, ms = 3000) {
   if (redis.status === 'ready') return;
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
-  ]);
-  if (!ready) log.warn('redis not ready at start-up; rate limits fail open until it is');
+  await withTimeout(new Promise((resolve) => redis.once('ready', resolve)), ms,
+    () => log.warn('redis not ready at start-up; rate limits fail open until it is'));
 }

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, forbidden, unauthenticated } from '../errors';
 import { User } from '../entities';
 import { TENANT_FILTER } from '../entities/tenant-scoped';
-import type { TokenIssuer } from './tokens';
-import type { Scope } from './actor';
+import type { AccessClaims, TokenIssuer } from './tokens';
+import type { Actor, Scope } from './actor';
 
 export interface Credentials {
   /** The raw Authorization header (or the graphql-ws/phoenix equivalent). */
@@ -29,13 +29,18 @@ export async function authenticate(tokens: TokenIssuer, em: EntityManager, creds
   const tenant = creds.tenant?.trim();
   if (!tenant) throw badRequest('X-Tenant header is required');
   if (tenant !== claims.tenantSlug) throw forbidden('X-Tenant does not match the token');
+  return { actor: await loadActor(em, claims), em };
+}
+
+/**
+ * The token's user, read fresh, as the actor, with `em` scoped to its tenant; a user who has
+ * been deactivated or removed since the token was issued → 401. Every door authenticates so.
+ */
+export async function loadActor(em: EntityManager, claims: AccessClaims): Promise<Actor> {
   em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
   const user = await em.findOne(User, { id: claims.userId });
   if (!user || user.status !== 'active') throw unauthenticated();
-  return {
-    actor: { tenantId: claims.tenantId, tenantSlug: claims.tenantSlug, userId: user.id, role: user.role, name: user.name },
-    em,
-  };
+  return { tenantId: claims.tenantId, tenantSlug: claims.tenantSlug, userId: user.id, role: user.role, name: user.name };
 }
 
 /** Memoizes one authentication per request, errors included, so every resolver sees the same answer. */

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Customer, User } from '../entities';
+import { Customer } from '../entities';
 import { TENANT_FILTER } from '../entities/tenant-scoped';
 import { unauthenticated } from '../errors';
 import type { Actor } from './actor';
 import type { TokenIssuer } from './tokens';
+import { loadActor } from './authenticate';
 
 /** A queued or served customer, known only through the websocket token join handed out. */
 export interface CustomerIdentity {
@@ -28,16 +29,7 @@ export const participantId = (p: Principal) => (p.kind === 'user' ? p.actor.user
 export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, token: string | undefined): Promise<Principal> {
   if (!token) throw unauthenticated();
   const access = await tokens.verifyAccess(token).catch(() => undefined);
-  if (access) {
-    em.setFilterParams(TENANT_FILTER, { tenantId: access.tenantId });
-    const user = await em.findOne(User, { id: access.userId });
-    if (!user || user.status !== 'active') throw unauthenticated();
-    return {
-      kind: 'user',
-      expiresAt: access.expiresAt,
-      actor: { tenantId: access.tenantId, tenantSlug: access.tenantSlug, userId: user.id, role: user.role, name: user.name },
-    };
-  }
+  if (access) return { kind: 'user', expiresAt: access.expiresAt, actor: await loadActor(em, access) };
   const claims = await tokens.verifyCustomer(token);
   em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
   const customer = await em.findOne(Customer, { id: claims.customerId });

@@ -15,6 +15,10 @@ export interface BusEvent {
 
 export type BusListener = (event: BusEvent) => void;
 
+/** Whether an event is for this subscriber: not addressed to someone else, not excluding it. */
+export const isFor = (e: BusEvent, participantId: string, connectionId: string) =>
+  (e.to === undefined || e.to === participantId) && e.exclude !== connectionId;
+
 /**
  * The only road real-time news travels. Services publish after their write has committed;
  * doors subscribe per topic. Delivery is at-most-once and in publish order per publisher.

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Call } from '../entities';
-import { TENANT_FILTER } from '../entities/tenant-scoped';
 import { AppError } from '../errors';
 import { participantId, type Principal } from '../auth/principal';
-import type { BusEvent, EventBus } from '../events/event-bus';
+import { isFor, type BusEvent, type EventBus } from '../events/event-bus';
 import { parseTopic } from '../events/topics';
 import { event } from '../events/catalog';
 import { busIterator, type BusIterator } from '../events/bus-iterator';
@@ -12,7 +11,8 @@ import type { Logger } from '../logger';
 import type { PresenceService } from './presence.service';
 import type { QueueMath } from './queue';
 import { queueUpdate } from './queue-notifier';
-import { requireCall, requireDepartment, scopedEm, unauthorized } from './topic-access';
+import { requireCall, requireDepartment, scopedEm, tenantEm, unauthorized } from './topic-access';
+import { every } from './background';
 
 /** One subscriber's open topic, the same for a Phoenix channel and a GraphQL subscription. */
 export interface RealtimeSession {
@@ -23,10 +23,6 @@ export interface RealtimeSession {
   /** `dropped`: the connection died (starts the grace in an active call); `left`: it said goodbye. */
   close(how: 'left' | 'dropped'): Promise<void>;
 }
-
-/** Whether a bus event is for this subscriber: addressed to it, or not excluding it. */
-export const acceptsFor = (participant: string, connectionId: string) => (e: BusEvent) =>
-  (e.to === undefined || e.to === participant) && e.exclude !== connectionId;
 
 export const unmatchedTopic = () => new AppError('NOT_FOUND', 'unmatched topic');
 
@@ -40,7 +36,7 @@ export class RealtimeService {
   private readonly customersOnline = new Map<string, number>();
   /** `callId participantId` → this instance's open sessions of that participant. */
   private readonly participants = new Map<string, number>();
-  private touchTimer?: NodeJS.Timeout;
+  private toucher?: { stop(): Promise<void> };
 
   constructor(
     private readonly bus: EventBus,
@@ -122,8 +118,8 @@ export class RealtimeService {
     principal: Principal, topic: string, connection: { id: string; closed(): boolean },
     params: Record<string, unknown> = {}, only?: (e: BusEvent) => boolean,
   ): Promise<BusIterator> {
-    const accepts = acceptsFor(participantId(principal), connection.id);
-    const iterator = busIterator(this.bus, topic, { accept: (e) => accepts(e) && (!only || only(e)) });
+    const self = participantId(principal);
+    const iterator = busIterator(this.bus, topic, { accept: (e) => isFor(e, self, connection.id) && (!only || only(e)) });
     let session: RealtimeSession;
     try {
       session = await this.open(principal, topic, connection.id, params);
@@ -138,9 +134,7 @@ export class RealtimeService {
 
   /** An active call whose participant dropped: the others hear of it and the grace starts. */
   private async startGrace(callId: string, who: MediaParticipant): Promise<boolean> {
-    const em = this.fork();
-    em.setFilterParams(TENANT_FILTER, { tenantId: who.tenantId });
-    const changed = await em.nativeUpdate(
+    const changed = await tenantEm(this.fork, who.tenantId).nativeUpdate(
       Call, { id: callId, status: 'active', disconnectedAt: null },
       { disconnectedAt: new Date(), disconnectedParticipant: who.participantId },
     );
@@ -151,18 +145,16 @@ export class RealtimeService {
 
   /** Open customer sockets count as signs of life: their queued calls are touched regularly. */
   startSeenTouch(everyMs: number) {
-    this.touchTimer = setInterval(() => {
+    this.toucher = every(everyMs, async () => {
       const ids = [...this.customersOnline.keys()];
       if (!ids.length) return;
-      this.fork().getConnection()
-        .execute(`update calls set customer_seen_at = now() where status = 'queued' and id in (${ids.map(() => '?').join(', ')})`, ids, 'run')
-        .catch((err) => this.log.warn({ err }, 'customer liveness update failed'));
-    }, everyMs);
-    this.touchTimer.unref();
+      await this.fork().getConnection()
+        .execute(`update calls set customer_seen_at = now() where status = 'queued' and id in (${ids.map(() => '?').join(', ')})`, ids, 'run');
+    }, this.log, 'customer liveness update');
   }
 
-  stop() {
-    clearInterval(this.touchTimer);
+  async stop() {
+    await this.toucher?.stop();
   }
 }
 

@@ -15,12 +15,16 @@ import { isUuid } from './guards';
  */
 export const unauthorized = () => forbidden('unauthorized');
 
-/** An EntityManager scoped to the principal's tenant. */
-export function scopedEm(fork: () => EntityManager, principal: Principal): EntityManager {
+/** A fresh EntityManager scoped to one tenant. */
+export function tenantEm(fork: () => EntityManager, tenantId: string): EntityManager {
   const em = fork();
-  em.setFilterParams(TENANT_FILTER, { tenantId: principal.kind === 'user' ? principal.actor.tenantId : principal.customer.tenantId });
+  em.setFilterParams(TENANT_FILTER, { tenantId });
   return em;
 }
+
+/** A fresh EntityManager scoped to the principal's tenant. */
+export const scopedEm = (fork: () => EntityManager, principal: Principal) =>
+  tenantEm(fork, principal.kind === 'user' ? principal.actor.tenantId : principal.customer.tenantId);
 
 /** Members of the department and supervisors. */
 export async function requireDepartment(em: EntityManager, principal: Principal, departmentId: string): Promise<Actor> {

@@ -4,7 +4,7 @@ import { participantId } from '../../auth/principal';
 import { toAppError } from '../../errors';
 import type { RealtimeService, RealtimeSession } from '../../services/realtime.service';
 import type { Logger } from '../../logger';
-import { decode, encode, MalformedFrame, reply, type PhoenixMessage, type Vsn } from './frames';
+import { channelEnd, decode, encode, MalformedFrame, reply, type PhoenixMessage, type Vsn } from './frames';
 import type { HubMember, TopicHub } from './hub';
 import type { PushRunner } from './pushes';
 import { MessageBudget } from '../message-budget';
@@ -95,7 +95,7 @@ export class PhoenixConnection {
       this.deps.log.error({ err: error, topic: message.topic, event: message.event }, 'phoenix channel crashed');
       const channel = this.channels.get(message.topic);
       if (!channel) return this.send(reply(message.joinRef, message.ref, message.topic, 'error', { reason: 'internal error' }));
-      this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: message.topic, event: 'phx_error', payload: {} });
+      this.send(channelEnd(channel.joinRef, message.topic, 'phx_error'));
       await this.drop(message.topic, channel, 'left');
     }
   }
@@ -114,7 +114,7 @@ export class PhoenixConnection {
     const existing = this.channels.get(m.topic);
     if (existing) {
       // Phoenix: "Duplicate channel join … Closing existing channel for new join."
-      this.send({ joinRef: existing.joinRef, ref: existing.joinRef, topic: m.topic, event: 'phx_close', payload: {} });
+      this.send(channelEnd(existing.joinRef, m.topic, 'phx_close'));
       await this.drop(m.topic, existing, 'left');
     }
     const channel: Channel = { joinRef: m.joinRef ?? m.ref, pending: [], member: undefined as never };
@@ -148,7 +148,7 @@ export class PhoenixConnection {
   private async leave(m: PhoenixMessage, channel: Channel) {
     this.send(reply(channel.joinRef, m.ref, m.topic, 'ok', {}));
     await this.drop(m.topic, channel, 'left');
-    this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: m.topic, event: 'phx_close', payload: {} });
+    this.send(channelEnd(channel.joinRef, m.topic, 'phx_close'));
   }
 
   private async drop(topic: string, channel: Channel, how: 'left' | 'dropped') {

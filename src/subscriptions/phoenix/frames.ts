@@ -49,5 +49,9 @@ export function encode(m: PhoenixMessage, vsn: Vsn): string {
     : JSON.stringify({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload: m.payload });
 }
 
+/** The server ending a channel (`phx_close`) or reporting it crashed (`phx_error`): refs are the join's. */
+export const channelEnd = (joinRef: string | null, topic: string, event: 'phx_close' | 'phx_error'): PhoenixMessage =>
+  ({ joinRef, ref: joinRef, topic, event, payload: {} });
+
 export const reply = (joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', response: Record<string, unknown>): PhoenixMessage =>
   ({ joinRef, ref, topic, event: 'phx_reply', payload: { status, response } });

@@ -1,5 +1,5 @@
-import type { BusEvent, EventBus } from '../../events/event-bus';
-import type { Vsn } from './frames';
+import { isFor, type BusEvent, type EventBus } from '../../events/event-bus';
+import { encode, type Vsn } from './frames';
 
 /** One joined channel of one socket, as the hub delivers to it. */
 export interface HubMember {
@@ -45,19 +45,13 @@ export class TopicHub {
     }
   }
 
-  get topicCount() {
-    return this.entries.size;
-  }
-
   private broadcast(members: Set<HubMember>, e: BusEvent) {
-    const filtered = e.to !== undefined || e.exclude !== undefined;
-    let v2: Buffer | undefined;
-    let v1: Buffer | undefined;
+    const addressed = e.to !== undefined || e.exclude !== undefined;
+    const message = { joinRef: null, ref: null, topic: e.topic, event: e.event, payload: e.payload };
+    const frames: Partial<Record<Vsn, Buffer>> = {};
     for (const m of members) {
-      if (filtered && ((e.to !== undefined && e.to !== m.participantId) || e.exclude === m.connectionId)) continue;
-      m.deliver(m.vsn === 2
-        ? (v2 ??= Buffer.from(JSON.stringify([null, null, e.topic, e.event, e.payload])))
-        : (v1 ??= Buffer.from(JSON.stringify({ join_ref: null, ref: null, topic: e.topic, event: e.event, payload: e.payload }))));
+      if (addressed && !isFor(e, m.participantId, m.connectionId)) continue;
+      m.deliver((frames[m.vsn] ??= Buffer.from(encode(message, m.vsn))));
     }
   }
 }
