@@ -33,6 +33,8 @@ import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
 
+const PHOENIX_PATHS = new Set(['/socket/websocket', '/socket/websocket/websocket']);
+
 export interface VokiServer {
   url: string;
   phoenix: PhoenixEndpoint;
@@ -131,7 +133,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     httpServer.on('upgrade', (req, socket, head) => {
       socket.on('error', () => undefined);
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/socket/websocket') void phoenix.handleUpgrade(req, socket, head, url);
+      // Seeds 001/003 print `new Socket(".../socket/websocket")`, and the official client appends
+      // `/websocket` to whatever it is given: that copied code arrives here, and is accepted too.
+      if (PHOENIX_PATHS.has(url.pathname)) void phoenix.handleUpgrade(req, socket, head, url);
       else if (url.pathname === '/graphql') graphqlWs.handleUpgrade(req, socket, head);
       else if (options.extraUpgrades?.[url.pathname]) options.extraUpgrades[url.pathname](req, socket, head);
       else refuseUpgrade(socket, 404, 'Not found');

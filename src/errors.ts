@@ -58,12 +58,13 @@ export function logServerError(log: { error: (obj: object, msg: string) => void 
 }
 
 /**
- * Errors meaning "the database is not there right now", as opposed to a bug: socket errors,
- * and SQLSTATE classes 08 (connection), 57P (shutdown), 53300 (too many connections),
- * 3D000 (database missing) and 28 (credentials refused).
+ * Errors meaning "the database is not there right now", as opposed to a bug or bad input:
+ * socket errors, and SQLSTATE classes 08 (connection; but not 08P01, a protocol violation that
+ * a malformed value provokes), 57P (shutdown), 53300 (too many connections), 3D000 (database
+ * missing) and 28 (credentials refused).
  */
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0\d|53300|3D000|28...)$/;
+const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|57P0\d|53300|3D000|28...)$/;
 const UNAVAILABLE_MESSAGE = /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|Timeout acquiring a connection/;
 
 function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): boolean {
@@ -71,10 +72,24 @@ function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): bool
   return UNAVAILABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_MESSAGE.test(String(err.message ?? ''));
 }
 
+/**
+ * What the database refused because of the values it was sent: data exceptions (class 22),
+ * integrity violations (23), limits such as an index row too large (54) and a protocol
+ * violation from a malformed value (08P01). These are the client's to fix, never a 5xx.
+ */
+function fromRejectedValue(code: string): AppError | undefined {
+  if (code === '23505' || code === '23P01') return conflict('Conflicts with an existing record');
+  if (code === '23503') return new AppError('BAD_USER_INPUT', 'Refers to something that does not exist');
+  if (code.startsWith('22') || code.startsWith('23') || code === '08P01') return new AppError('BAD_USER_INPUT', 'A value is not acceptable');
+  if (code.startsWith('54')) return new AppError('PAYLOAD_TOO_LARGE', 'A value is too large');
+  return undefined;
+}
+
 /** Whatever was thrown, as an AppError; unknown errors become a bare 500 with no detail leaked. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const err = error as { code?: unknown; message?: unknown } | undefined;
-  if (err && typeof err === 'object' && isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
-  return new AppError('INTERNAL_SERVER_ERROR');
+  if (!err || typeof err !== 'object') return new AppError('INTERNAL_SERVER_ERROR');
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 5);
+  return (typeof err.code === 'string' && fromRejectedValue(err.code)) || new AppError('INTERNAL_SERVER_ERROR');
 }

@@ -20,7 +20,9 @@ export const QUERY_LIMITS = {
   maxDepth: { n: 24, ignoreIntrospection: false },
   maxAliases: { n: 15 },
   costLimit: { maxCost: 1000 },
-  maxTokens: { n: 3000 },
+  // graphql-js counts tokens while parsing, so an over-long document is a parse error (400);
+  // armor's own token plugin re-parses first and turns every syntax error into a 500.
+  maxTokens: { n: 3000, enabled: false },
   maxDirectives: { n: 20 },
   blockFieldSuggestion: { enabled: false },
 };
@@ -49,6 +51,7 @@ export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: Conte
     ...armor,
     plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...extraPlugins],
     validationRules: [...armor.validationRules],
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens.n },
     includeStacktraceInErrorResponses: false,
     // The server's own SIGTERM/SIGINT handling stops Apollo in order; two handlers race.
     stopOnTerminationSignals: false,

@@ -5,6 +5,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { RESOLVERS } from '../resolvers';
 import { DateTimeScalar } from './scalars';
 import type { Context } from '../context';
+import { guardRootFields } from './input-guard';
 
 const UNUSED_PUBSUB = {
   publish: () => {
@@ -41,5 +42,5 @@ export async function buildVokiSchema(): Promise<GraphQLSchema> {
     resolvers[type] = { ...resolvers[type], __resolveReference: resolve };
   }
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(base)}`);
-  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
+  return guardRootFields(buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]));
 }

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { IsNotEmpty, IsOptional, Matches, MaxLength } from 'class-validator';
+import { AcceptsNull } from './input-guard';
 import { BLANK, INVALID_COLOR, INVALID_URL, atMost } from './messages';
 
 @ObjectType()
@@ -31,6 +32,7 @@ export class UpdateCompanyInput {
   @IsOptional()
   @MaxLength(2048, atMost(2048))
   @Matches(/^https?:\/\/\S+$/, INVALID_URL)
+  @AcceptsNull()
   logoUrl?: string | null;
   @Field({ nullable: true }) @IsOptional() @Matches(/^#[0-9a-fA-F]{6}$/, INVALID_COLOR) primaryColor?: string;
   @Field(() => FeaturesInput, { nullable: true, description: 'owner only' })

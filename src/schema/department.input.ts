@@ -1,11 +1,12 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { IsNotEmpty, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { AcceptsNull } from './input-guard';
 import { BLANK, atMost } from './messages';
 
 @InputType()
 export class CreateDepartmentInput {
   @Field() @IsNotEmpty(BLANK) @MaxLength(200, atMost(200)) name: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) description?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) @AcceptsNull() description?: string | null;
   @Field(() => Int, { nullable: true, description: 'seconds, default 600' })
   @IsOptional()
   @Min(1, { message: 'must be at least 1 second' })
@@ -16,7 +17,7 @@ export class CreateDepartmentInput {
 @InputType()
 export class UpdateDepartmentInput {
   @Field({ nullable: true }) @IsOptional() @IsNotEmpty(BLANK) @MaxLength(200, atMost(200)) name?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) description?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) @AcceptsNull() description?: string | null;
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @Min(1, { message: 'must be at least 1 second' })

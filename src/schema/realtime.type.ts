@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { AcceptsNull } from './input-guard';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
 @ObjectType({ description: 'One real-time event; `event` and `payload` are exactly those of the Phoenix channel (seed 003)' })
@@ -23,8 +24,8 @@ export class SignalInput {
 @InputType()
 export class IceCandidateInput {
   @Field() candidate: string;
-  @Field(() => String, { nullable: true }) sdpMid?: string | null;
-  @Field(() => Int, { nullable: true }) sdpMLineIndex?: number | null;
+  @Field(() => String, { nullable: true }) @AcceptsNull() sdpMid?: string | null;
+  @Field(() => Int, { nullable: true }) @AcceptsNull() sdpMLineIndex?: number | null;
 }
 
 @ObjectType({ description: 'A supervision mode started on an active call' })

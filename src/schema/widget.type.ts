@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { IsEmail, IsNotEmpty, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { AcceptsNull } from './input-guard';
 import { BLANK, INVALID_EMAIL, atMost } from './messages';
 
 @ObjectType({ description: 'What a customer sees before joining: the link is valid, and the queue' })
@@ -17,9 +18,9 @@ export class LinkValidation {
 @InputType()
 export class JoinInput {
   @Field() @IsNotEmpty(BLANK) @MaxLength(200, atMost(200)) name: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail({}, INVALID_EMAIL) @MaxLength(254, atMost(254)) email?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(40, atMost(40)) phone?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) reason?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail({}, INVALID_EMAIL) @MaxLength(254, atMost(254)) @AcceptsNull() email?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(40, atMost(40)) @AcceptsNull() phone?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) @AcceptsNull() reason?: string | null;
 }
 
 @ObjectType()
@@ -52,7 +53,7 @@ export class RateInput {
   @Min(1, { message: 'must be between 1 and 5' })
   @Max(5, { message: 'must be between 1 and 5' })
   rating: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) comment?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) @AcceptsNull() comment?: string | null;
 }
 
 @ObjectType()
