@@ -65,7 +65,13 @@ describe('error normalization', () => {
     const bug = appErrorFrom(new GraphQLError('x', { originalError: new TypeError('secret internals') }));
     expect(errorBody(bug)).toEqual({ status: 500, body: { errors: { detail: 'Internal server error' } }, headers: {} });
     expect(toAppError(Object.assign(new Error('gone'), { code: '57P01' })).status).toBe(503);
-    expect(toAppError(Object.assign(new Error('x'), { code: '23505' })).status).toBe(500);
+    // Values the database refuses are the client's to fix; only a lost connection is 503.
+    expect(toAppError(Object.assign(new Error('x'), { code: '23505' })).status).toBe(409);
+    expect(toAppError(Object.assign(new Error('x'), { code: '22021' })).status).toBe(422);
+    expect(toAppError(Object.assign(new Error('invalid message format'), { code: '08P01' })).status).toBe(422);
+    expect(toAppError(Object.assign(new Error('x'), { code: '54000' })).status).toBe(413);
+    expect(toAppError(Object.assign(new Error('x'), { code: '08006' })).status).toBe(503);
+    expect(toAppError(Object.assign(new Error('x'), { code: '42601' })).status).toBe(500);
   });
 
   it('renders 422 field errors in snake_case and sets Retry-After when known', () => {
