@@ -1,7 +1,8 @@
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import { eventually, rawSocket, upgradeStatus, wsBase } from '../helpers/sockets';
+import WebSocket from 'ws';
+import { Socket, eventually, join, rawSocket, upgradeStatus, wsBase } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
@@ -21,6 +22,21 @@ afterAll(() => srv?.stop());
 const reply = (frames: any[], ref: string) => frames.find((f) => Array.isArray(f) ? f[1] === ref && f[3] === 'phx_reply' : f.ref === ref && f.event === 'phx_reply');
 
 describe('Phoenix wire protocol, raw frames', () => {
+  it('accepts the socket URL as seeds 001 and 003 print it (the client appends /websocket to it)', async () => {
+    const socket = new Socket(`${wsBase(srv.url)}/socket/websocket`, { params: { token: t.attendant.token }, transport: WebSocket });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.onOpen(() => resolve());
+        socket.onError(() => reject(new Error('could not connect')));
+        socket.connect();
+      });
+      expect(socket.endPointURL()).toMatch(/\/socket\/websocket\/websocket\?/);
+      expect((await join(socket.channel(`notification:${t.attendant.id}`, {}))).status).toBe('ok');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('answers heartbeats, joins and leaves in V2 array frames', async () => {
     const { ws, frames } = await rawSocket(url());
     ws.send(JSON.stringify([null, '1', 'phoenix', 'heartbeat', {}]));
