@@ -24,7 +24,7 @@ export function createRestMiddleware(schema: GraphQLSchema, deps: ContextDeps): 
     if (!REST_PREFIXES.some((p) => req.path.startsWith(p))) return next();
     if (!isRoute(req.method, req.path)) return notFoundHandler(req, res);
     // Sofa's own router matches exact paths only; a trailing slash would fall through it to an empty 404.
-    if (req.path.length > 1 && req.path.endsWith('/')) req.url = req.originalUrl = req.originalUrl.replace(/\/+(?=\?|$)/, '');
+    if (req.path.endsWith('/')) req.url = req.originalUrl = req.originalUrl.replace(/\/+(?=\?|$)/, '');
     const ctx = createContext(deps, callerOf(req), req.id);
     (req as Request & { voki: RestContext }).voki = Object.assign(ctx, {
       rest: { params: {}, query: req.query as Record<string, unknown>, body: req.body },

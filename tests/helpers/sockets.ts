@@ -7,9 +7,9 @@ export const { Socket, Presence } = phoenix as { Socket: any; Presence: any };
 
 export const wsBase = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
-/** A connected phoenix Socket; reconnection is off so a test sees each close. */
-export async function connectPhoenix(httpUrl: string, token: string, opts: Record<string, unknown> = {}): Promise<any> {
-  const socket = new Socket(`${wsBase(httpUrl)}/socket`, {
+/** A connected phoenix Socket at `endpoint` (the client appends /websocket); reconnection is off so a test sees each close. */
+export async function connectPhoenix(httpUrl: string, token: string, opts: Record<string, unknown> = {}, endpoint = '/socket'): Promise<any> {
+  const socket = new Socket(`${wsBase(httpUrl)}${endpoint}`, {
     params: { token }, transport: WebSocket, reconnectAfterMs: () => 3_600_000, rejoinAfterMs: () => 3_600_000, ...opts,
   });
   await new Promise<void>((resolve, reject) => {

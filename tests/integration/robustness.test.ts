@@ -33,7 +33,7 @@ afterAll(() => srv?.stop());
 const LEAK = /node_modules|\.js:\d+|\bat [\w.<>]+ \(|stack|select .* from|SQLSTATE/i;
 const DOCUMENTED = [200, 201, 204, 400, 401, 403, 404, 409, 413, 422, 429];
 
-const deep = (n: number): unknown => (n === 0 ? 'x' : { a: deep(n - 1), b: [deep(n - 1 > 3 ? 0 : n - 1)] });
+const deep = (n: number): unknown => (n === 0 ? 'x' : { a: deep(n - 1), b: ['x'] });
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.constant('\u0000'),
@@ -153,7 +153,6 @@ describe('generated malformed input', () => {
     const doc = (await api.get('/api/v1/openapi.json')).body;
     const ops = operationsOf(doc);
     expect(ops.length).toBeGreaterThanOrEqual(40);
-    const failures: string[] = [];
     let sent = 0;
     const jobs = ops.flatMap((op) => variantsOf(op).map((v) => async () => {
       const headers: Record<string, string> = {};

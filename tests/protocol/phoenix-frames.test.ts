@@ -1,8 +1,7 @@
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import WebSocket from 'ws';
-import { Socket, eventually, join, rawSocket, upgradeStatus, wsBase } from '../helpers/sockets';
+import { connectPhoenix, eventually, join, rawSocket, upgradeStatus, wsBase } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
@@ -23,13 +22,8 @@ const reply = (frames: any[], ref: string) => frames.find((f) => Array.isArray(f
 
 describe('Phoenix wire protocol, raw frames', () => {
   it('accepts the socket URL as seeds 001 and 003 print it (the client appends /websocket to it)', async () => {
-    const socket = new Socket(`${wsBase(srv.url)}/socket/websocket`, { params: { token: t.attendant.token }, transport: WebSocket });
+    const socket = await connectPhoenix(srv.url, t.attendant.token, {}, '/socket/websocket');
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.onOpen(() => resolve());
-        socket.onError(() => reject(new Error('could not connect')));
-        socket.connect();
-      });
       expect(socket.endPointURL()).toMatch(/\/socket\/websocket\/websocket\?/);
       expect((await join(socket.channel(`notification:${t.attendant.id}`, {}))).status).toBe('ok');
     } finally {
