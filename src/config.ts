@@ -12,6 +12,8 @@ export interface Config {
   redisUrl?: string;
   jwtSecret: Uint8Array;
   turnSecret: string;
+  /** Password of the embedded PostgreSQL's `postgres` user, generated into DATA_DIR/secrets.json. */
+  embeddedDbPassword: string;
   /** Secrets that were generated rather than configured, so start-up can warn about them. */
   generatedSecrets: string[];
   dbPoolSize: number;
@@ -77,7 +79,7 @@ export function parseSize(raw: string): number {
  * Secrets not given in the environment are generated once and kept in DATA_DIR, so tokens
  * survive a restart without anyone having to configure anything.
  */
-function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: string; generated: string[] } {
+function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: string; postgres: string; generated: string[] } {
   const file = join(dataDir, 'secrets.json');
   let stored: Record<string, string> = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
@@ -90,8 +92,11 @@ function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: st
   };
   const jwt = pick('JWT_SECRET', 'jwt');
   const turn = pick('TURN_SECRET', 'turn');
-  if (generated.length) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
-  return { jwt, turn, generated };
+  // The embedded database's password is never configured: nothing outside this DATA_DIR uses it.
+  const fresh = !stored.postgres;
+  if (fresh) stored.postgres = randomBytes(24).toString('base64url');
+  if (generated.length || fresh) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  return { jwt, turn, postgres: stored.postgres, generated };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -110,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     jwtSecret: new TextEncoder().encode(secrets.jwt),
     turnSecret: secrets.turn,
+    embeddedDbPassword: secrets.postgres,
     generatedSecrets: secrets.generated,
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 10) || 1,
     bodyLimitBytes: parseSize(env.BODY_LIMIT || '1mb'),

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '../../mikro-orm.config';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/postgres';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -12,14 +12,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects to DATABASE_URL, or starts the embedded PGlite under DATA_DIR, then migrates. */
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL 17 under DATA_DIR, then migrates. */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres(config.dataDir, config.dbPoolSize);
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      password: config.embeddedDbPassword,
+      log,
+      onFatal(error) {
+        log.fatal({ err: error }, 'the database is gone: exiting so that a supervisor can start the server afresh');
+        process.exit(1);
+      },
+    });
     url = embedded.url;
-    log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL (PGlite)');
+    log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL 17');
   }
   const orm = await MikroORM.init(ormOptions(url, config.dbPoolSize, log));
   const applied = await orm.getMigrator().up();

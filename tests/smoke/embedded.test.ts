@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../helpers/http';
@@ -12,6 +12,31 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** PIDs of the postgres processes working on the given cluster directory. */
+function postgresOf(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => a.endsWith('/postgres')) && cmd.includes(dir)) pids.push(Number(name));
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return pids;
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, done: (v: T) => boolean, limitMs = 30000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_URL)', () => {
   it('starts, serves, stops on SIGTERM with 0, and a restart on the same DATA_DIR loses nothing', async () => {
     const first = await spawnServer({ DATA_DIR: dataDir });
@@ -23,7 +48,7 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
     const auth = { token: signup.body.data.access_token, tenant: 'embedded' };
     const dept = await api.post('/api/v1/departments', { name: 'Persisted' }, auth);
     expect(dept.status).toBe(201);
-    // Concurrent requests over the pooled connections to PGlite all succeed.
+    // Concurrent requests over the pooled connections all succeed.
     const tags = await Promise.all(Array.from({ length: 12 }, (_, i) => api.post('/api/v1/tags', { name: `t${i}` }, auth)));
     expect(tags.map((r) => r.status)).toEqual(Array(12).fill(201));
 
@@ -50,6 +75,70 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
       expect(login.status).toBe(200);
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
+    }
+  });
+
+  it('is PostgreSQL 17 with a password from DATA_DIR, and a kill -9 leaves nothing running and loses nothing', async () => {
+    const dir = join(dataDir, 'postgres');
+    const server = await spawnServer({ DATA_DIR: dataDir });
+    const api = new Api(server.url);
+    const version = readFileSync(join(dir, 'PG_VERSION'), 'utf8').trim();
+    expect(version).toBe('17');
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(secrets.postgres).toMatch(/^[\w-]{24,}$/);
+    expect(readFileSync(join(dir, 'pg_hba.conf'), 'utf8')).toMatch(/^host\s+all\s+all\s+127\.0\.0\.1\/32\s+scram-sha-256/m);
+    expect(postgresOf(dir).length).toBeGreaterThan(0);
+
+    const login = await api.post('/api/auth/login', { email: 'em@bed.test', password: PASSWORD, tenant: 'embedded' });
+    const auth = { token: login.body.data.access_token, tenant: 'embedded' };
+    expect((await api.post('/api/v1/departments', { name: 'Before kill' }, auth)).status).toBe(201);
+
+    server.child.kill('SIGKILL');
+    await until('postgres processes after the server was killed', () => postgresOf(dir), (pids) => pids.length === 0);
+
+    const next = await spawnServer({ DATA_DIR: dataDir });
+    try {
+      const names = (await new Api(next.url).get('/api/v1/departments', auth)).body.data.map((d: any) => d.name);
+      expect(names.sort()).toEqual(['Before kill', 'Persisted']);
+    } finally {
+      expect(await next.stop('SIGTERM')).toBe(0);
+    }
+    expect(postgresOf(dir)).toEqual([]);
+  });
+
+  it('restarts postgres when it dies under the server: health is ok again and the data is there', async () => {
+    const dir = join(dataDir, 'postgres');
+    const server = await spawnServer({ DATA_DIR: dataDir });
+    try {
+      const api = new Api(server.url);
+      const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(postmaster, 'SIGKILL');
+      await until('the restart in the log', () => server.output(), (out) => out.includes('"msg":"the embedded PostgreSQL is back"'));
+      const health = await until('health after the restart', () => api.get('/health'), (r) => r.status === 200);
+      expect(health.body).toEqual({ status: 'ok' });
+      expect(server.output()).toContain('"msg":"the embedded PostgreSQL stopped unexpectedly: restarting it"');
+      const login = await api.post('/api/auth/login', { email: 'em@bed.test', password: PASSWORD, tenant: 'embedded' });
+      expect(login.status).toBe(200);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('refuses a DATA_DIR left by the former PGlite default with a message saying what to do', async () => {
+    const legacy = mkdtempSync(join(tmpdir(), 'voki-pglite-'));
+    try {
+      mkdirSync(join(legacy, 'pgdata'));
+      writeFileSync(join(legacy, 'pgdata', 'PG_VERSION'), '17\n');
+      const failure = await spawnServer({ DATA_DIR: legacy }).then(
+        (s) => s.stop().then(() => 'started'),
+        (error: Error) => error.message,
+      );
+      expect(failure).toMatch(/server exited with 1/);
+      expect(failure).toContain('PGlite');
+      expect(failure).toContain(`move ${join(legacy, 'pgdata')} away`);
+      expect(failure).toContain('pg_dump');
+    } finally {
+      rmSync(legacy, { recursive: true, force: true });
     }
   });
 });
