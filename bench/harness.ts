@@ -31,6 +31,8 @@ export async function json(url: string, init: RequestInit = {}) {
 
 export interface BenchServer {
   url: string;
+  /** The fresh database it runs on, for a peer that must read the same rows. */
+  databaseUrl: string;
   child: ChildProcess;
   /** Signs up a tenant and returns headers for its owner. */
   tenant(slug: string): Promise<Record<string, string>>;
@@ -59,6 +61,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   child.stdout!.pipe(createWriteStream(logFile));
   return {
     url,
+    databaseUrl: dbUrl.toString(),
     child,
     async tenant(slug) {
       const signup = await json(`${url}/api/v1/signup`, {
@@ -71,6 +74,24 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       await admin(`drop database if exists ${dbName} with (force)`);
+    },
+  };
+}
+
+/** Starts a bench helper process (built .js next to this one) that prints `{url, pid}` on its first line. */
+export async function startProcess(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, file)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url: string = await new Promise((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).url));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }

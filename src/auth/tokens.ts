@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthenticated } from '../errors';
 import { isRole, type Role } from './roles';
@@ -19,17 +19,26 @@ export interface RefreshClaims { kind: 'refresh'; userId: string; tenantId: stri
 export interface CustomerClaims { kind: 'customer'; tenantId: string; callId: string; customerId: string; expiresAt: number }
 
 export class TokenIssuer {
+  /**
+   * Imported once: jose 6 works through WebCrypto and re-imports a raw secret (or converts a
+   * KeyObject) on every sign and verify, which costs more than the HMAC itself.
+   */
+  private readonly secret: Promise<webcrypto.CryptoKey>;
+
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly accessTtl: number,
     private readonly refreshTtl: number,
-  ) {}
+  ) {
+    this.secret = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  }
 
   get refreshTtlSeconds() {
     return this.refreshTtl;
   }
 
-  private sign(kind: TokenKind, subject: string, claims: Record<string, unknown>, ttl: number, jti: string = randomUUID()) {
+  private async sign(kind: TokenKind, subject: string, claims: Record<string, unknown>, ttl: number, jti: string = randomUUID()) {
+    const key = await this.secret;
     return new SignJWT({ ...claims, typ: kind })
       .setProtectedHeader({ alg: ALG, typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -38,7 +47,7 @@ export class TokenIssuer {
       .setJti(jti)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
-      .sign(this.secret);
+      .sign(key);
   }
 
   access(c: Omit<AccessClaims, 'kind' | 'expiresAt'>) {
@@ -55,7 +64,7 @@ export class TokenIssuer {
 
   private async verify(kind: TokenKind, token: string) {
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, await this.secret, {
         algorithms: [ALG],
         issuer: ISSUER,
         audience: audience(kind),

@@ -36,8 +36,8 @@ function cell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function callsCsv(rows: Array<Record<string, unknown>>): string {
+export function callsCsv(rows: ReadonlyArray<object>): string {
   const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => cell(row[toCamel(c)])).join(','));
+  for (const row of rows) lines.push(COLUMNS.map((c) => cell((row as Record<string, unknown>)[toCamel(c)])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

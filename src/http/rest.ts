@@ -1,37 +1,75 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { GraphQLSchema } from 'graphql';
-import { createSofaRouter, type RestContext } from '../rest-compat/sofa';
-import { REST_PREFIXES, REST_ROUTES } from '../rest-compat/routes';
+import { getVariableValues, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { buildRestOperations, type RestOperation } from '../rest-compat/operations';
+import { REST_PREFIXES } from '../rest-compat/routes';
+import { buildVariables, type RestInput } from '../rest-compat/variables';
+import { errorBody, mergeErrors } from '../rest-compat/respond';
+import { toSnake } from '../rest-compat/case';
+import { appErrorFrom } from '../schema/errors';
+import { logServerError, toAppError, type AppError } from '../errors';
 import { createContext, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
 
-/** "/v1/users/:id" → a regex over the full path, to tell a documented route from a stray one. */
-const compiled = Object.values(REST_ROUTES).map((r) => ({
-  method: r.method,
-  pattern: new RegExp(`^/api${r.path.replace(/:\w+/g, '[^/]+')}/?$`),
-}));
+const isPage = (v: unknown): v is { data: unknown[]; meta: unknown } =>
+  !!v && typeof v === 'object' && Array.isArray((v as { data?: unknown }).data) && 'meta' in v;
 
-const isRoute = (method: string, path: string) => compiled.some((r) => r.method === method && r.pattern.test(path));
+function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function match(operations: RestOperation[], method: string, path: string) {
+  for (const op of operations) {
+    if (op.route.method !== method) continue;
+    const found = op.pattern.exec(path);
+    if (!found) continue;
+    const params: Record<string, string> = {};
+    try {
+      op.params.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
+    } catch {
+      return undefined;
+    }
+    return { op, params };
+  }
+  return undefined;
+}
 
 /**
- * Mounts the sofa-generated routes. Requests under the REST prefixes that match no documented
- * route get the JSON 404 here, so sofa's own extra routes (webhooks) are never reachable.
+ * The REST door: a documented route becomes its root field's operation (built by sofa and
+ * compiled at start-up), the request's path, query and body its variables, the result the
+ * documented envelope. Paths under the REST prefixes that match no route get the JSON 404.
  */
 export function createRestMiddleware(schema: GraphQLSchema, deps: ContextDeps): RequestHandler {
-  const router = createSofaRouter(schema, deps.log) as unknown as (req: Request, res: Response) => Promise<void>;
+  const operations = buildRestOperations(schema);
+  const fail = (res: Response, error: AppError, cause: unknown) => {
+    logServerError(deps.log, error, cause, 'REST route');
+    const { status, body, headers } = errorBody(error);
+    sendJson(res, status, body, headers);
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     if (!REST_PREFIXES.some((p) => req.path.startsWith(p))) return next();
-    if (!isRoute(req.method, req.path)) return notFoundHandler(req, res);
-    // Sofa's own router matches exact paths only; a trailing slash would fall through it to an empty 404.
-    if (req.path.endsWith('/')) req.url = req.originalUrl = req.originalUrl.replace(/\/+(?=\?|$)/, '');
-    const ctx = createContext(deps, callerOf(req), req.id);
-    (req as Request & { voki: RestContext }).voki = Object.assign(ctx, {
-      rest: { params: {}, query: req.query as Record<string, unknown>, body: req.body },
-    });
-    // The door already holds the parsed body. whatwg-node would re-read the consumed stream for
-    // an empty one ({} or []) and wait forever, so sofa is handed a neutral body instead.
-    if (req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = '{}';
-    Promise.resolve(router(req, res)).catch(next);
+    const found = match(operations, req.method, req.path);
+    if (!found) return notFoundHandler(req, res);
+    const { op, params } = found;
+    const input: RestInput = { params, query: req.query as Record<string, unknown>, body: req.body };
+    const run = async () => {
+      const variables = buildVariables(schema, op.operation, input);
+      const ctx = createContext(deps, callerOf(req), req.id);
+      // graphql-js reports bad variables in the words the error mapping reads field names from;
+      // graphql-jit's own coercion words them differently, so graphql-js checks first.
+      const coerced = getVariableValues(schema, op.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+      const result = coerced.errors ? { errors: coerced.errors } : await op.compiled.query(null, ctx, variables);
+      if (result.errors?.length) {
+        const errors = result.errors as GraphQLError[];
+        return fail(res, mergeErrors(errors.map(appErrorFrom)), errors[0]);
+      }
+      const status = op.route.status ?? 200;
+      if (status === 204) return void res.writeHead(204).end();
+      const value = result.data?.[toSnake(op.field)] ?? null;
+      sendJson(res, status, isPage(value) ? value : { data: value });
+    };
+    run().catch((error) => fail(res, toAppError(error), error));
   };
 }

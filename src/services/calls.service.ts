@@ -1,44 +1,23 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Call, CallSummary, CallTag, CallTranscript, CompanySettings, DepartmentMember, Tag, User, type CallStatus } from '../entities';
-import { CALL_STATUSES } from '../entities/call.entity';
 import type { PlanFeatures } from '../entities/company-settings.entity';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
-import { escapeLike, isUuid } from './guards';
-import { findPage, type PageArgs } from './pagination';
-import { loadVisibleCall, visibleCalls } from './call-access';
-import { endOfDay, secondsBetween } from './dates';
+import { isUuid, requireUuid } from './guards';
+import { loadVisibleCall } from './call-access';
+import { CALL_COLUMNS, CALL_FROM, CALL_SORT_COLUMNS, callConditions, type CallFilters, type CallRow } from './call-rows';
+import { rowPage, whereClause } from './raw-page';
+import { secondsBetween } from './dates';
 import { tagView } from './views';
 import type { CallEvents } from './call-events';
 
-const SORTABLE = ['inserted_at', 'started_at', 'completed_at', 'duration', 'wait_time', 'status', 'rating'] as const;
-const STATUSES: readonly string[] = CALL_STATUSES;
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
 /** "An assigned call", "A completed call": how 409 messages name the state a call is in. */
 export const callInState = (status: string) => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} call`;
 
-export interface CallFilters extends PageArgs {
-  status?: string | null; departmentId?: string | null; userId?: string | null;
-  dateFrom?: Date | null; dateTo?: Date | null; search?: string | null;
-}
-
-function callView(c: Call) {
-  const customer = c.customer.getEntity();
-  const agent = c.user?.getEntity();
-  return {
-    id: c.id, status: c.status,
-    departmentId: c.department.id, departmentName: c.department.getEntity().name,
-    userId: agent?.id ?? null, userName: agent?.name ?? null,
-    customerName: customer.name, customerEmail: customer.email, customerPhone: customer.phone,
-    duration: c.duration, waitTime: c.waitTime, rating: c.rating, notes: c.notes,
-    hasRecording: !!c.recordingPath,
-    startedAt: c.startedAt, completedAt: c.completedAt, insertedAt: c.insertedAt,
-  };
-}
-
-const POPULATE = ['customer', 'department', 'user'] as const;
+export type { CallFilters };
 
 /** Agents' handling of calls: every rule of the state table lives here or in the timers. */
 export class CallsService {
@@ -46,31 +25,37 @@ export class CallsService {
 
   async list(scope: Scope, args: CallFilters) {
     requireRole(scope.actor, 'attendant');
-    const { items, meta } = await findPage(scope.em, Call, await this.filters(scope, args), args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'desc' });
-    await scope.em.populate(items, POPULATE as never);
-    return { data: items.map(callView), meta };
+    const { where, params } = callConditions(scope, args);
+    const { rows, meta } = await rowPage<CallRow>(
+      scope.em, { select: CALL_COLUMNS, from: CALL_FROM, where, params, sortColumns: CALL_SORT_COLUMNS, tieBreaker: 'c.id' },
+      args, { sortBy: 'inserted_at', sortOrder: 'desc' },
+    );
+    return { data: rows, meta };
   }
 
   /** Every call matching the list filters, oldest first, for export; capped so one request stays bounded. */
   async listAll(scope: Scope, args: CallFilters, cap = 10000) {
     requireRole(scope.actor, 'supervisor');
-    const items = await scope.em.find(Call, await this.filters(scope, args), {
-      orderBy: { insertedAt: 'asc', id: 'asc' }, limit: cap, populate: POPULATE as never,
-    });
-    return items.map(callView);
+    const { where, params } = callConditions(scope, args);
+    return scope.em.execute<CallRow[]>(
+      `select ${CALL_COLUMNS} from ${CALL_FROM} ${whereClause(where)} order by c.inserted_at asc, c.id asc limit ?`, [...params, cap],
+    );
   }
 
   async get(scope: Scope, id: string) {
     requireRole(scope.actor, 'attendant');
-    const call = await loadVisibleCall(scope, id, [...POPULATE]);
+    const { where, params } = callConditions(scope, {});
+    const [call] = await scope.em.execute<Array<CallRow & Pick<Call, 'managerNotes' | 'endReason' | 'disconnectedAt' | 'reconnectedAt'>>>(
+      `select ${CALL_COLUMNS}, c.manager_notes as "managerNotes", c.end_reason as "endReason",
+              c.disconnected_at as "disconnectedAt", c.reconnected_at as "reconnectedAt"
+         from ${CALL_FROM} ${whereClause([...where, 'c.id = ?'])}`,
+      [...params, requireUuid(id, 'Call')],
+    );
+    if (!call) throw notFound('Call');
     return {
-      ...callView(call),
-      recordingUrl: call.recordingPath ? `/api/v1/calls/${call.id}/recording` : null,
+      ...call,
+      recordingUrl: call.hasRecording ? `/api/v1/calls/${call.id}/recording` : null,
       tags: await this.tagsOf(scope, call.id),
-      managerNotes: call.managerNotes,
-      endReason: call.endReason,
-      disconnectedAt: call.disconnectedAt,
-      reconnectedAt: call.reconnectedAt,
     };
   }
 
@@ -221,23 +206,6 @@ export class CallsService {
     return links.flatMap((l) => (byId.has(l.tagId) ? [tagView(byId.get(l.tagId)!)] : []));
   }
 
-  private async filters(scope: Scope, args: CallFilters): Promise<FilterQuery<Call>> {
-    const and: FilterQuery<Call>[] = [await visibleCalls(scope)];
-    if (args.status) {
-      if (!STATUSES.includes(args.status)) throw invalid({ status: [`must be one of: ${STATUSES.join(', ')}`] });
-      and.push({ status: args.status as CallStatus });
-    }
-    // A malformed id names no department or agent: the filter then matches nothing.
-    if (args.departmentId) and.push({ department: { $in: isUuid(args.departmentId) ? [args.departmentId.toLowerCase()] : [] } });
-    if (args.userId) and.push({ user: { $in: isUuid(args.userId) ? [args.userId.toLowerCase()] : [] } });
-    if (args.dateFrom) and.push({ insertedAt: { $gte: args.dateFrom } });
-    if (args.dateTo) and.push({ insertedAt: { $lte: endOfDay(args.dateTo) } });
-    if (args.search?.trim()) {
-      const like = `%${escapeLike(args.search.trim())}%`;
-      and.push({ customer: { $or: [{ name: { $ilike: like } }, { email: { $ilike: like } }] } });
-    }
-    return { $and: and };
-  }
 }
 
 const refOf = (c: Call) => ({ id: c.id, tenantId: c.tenantId, departmentId: c.department.id });

@@ -3,14 +3,16 @@ import { invalid, notFound } from '../errors';
 import { requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import { isUuid, requireUuid } from './guards';
-import { findPage, pageMeta, readPageArgs, type PageArgs } from './pagination';
+import { pageMeta, readPageArgs, type PageArgs } from './pagination';
+import { rowPage } from './raw-page';
 import { departmentIdsByUser } from './membership';
-import { departmentView, userView } from './views';
+import { departmentView, userView, type DepartmentRow } from './views';
 
 import type { EventBus } from '../events/event-bus';
 import { sessionsRevoked } from '../events/sessions';
 
-const SORTABLE = ['inserted_at', 'name'] as const;
+const COLUMNS = `id, name, description, queue_timeout as "queueTimeout", is_active as "isActive", inserted_at as "insertedAt"`;
+const SORT_COLUMNS = { inserted_at: 'inserted_at', name: 'name' };
 
 export interface DepartmentInput { name?: string; description?: string | null; queueTimeout?: number; isActive?: boolean }
 
@@ -20,9 +22,17 @@ export class DepartmentsService {
 
   async list(scope: Scope, args: PageArgs & { isActive?: boolean }) {
     requireRole(scope.actor, 'attendant');
-    const where = args.isActive === undefined || args.isActive === null ? {} : { isActive: args.isActive };
-    const { items, meta } = await findPage(scope.em, Department, where, args, SORTABLE, { sortBy: 'inserted_at', sortOrder: 'asc' });
-    return { data: items.map(departmentView), meta };
+    const where = ['tenant_id = ?'];
+    const params: unknown[] = [scope.actor.tenantId];
+    if (args.isActive !== undefined && args.isActive !== null) {
+      where.push('is_active = ?');
+      params.push(args.isActive);
+    }
+    const { rows, meta } = await rowPage<DepartmentRow>(
+      scope.em, { select: COLUMNS, from: 'departments', where, params, sortColumns: SORT_COLUMNS, tieBreaker: 'id' },
+      args, { sortBy: 'inserted_at', sortOrder: 'asc' },
+    );
+    return { data: rows.map(departmentView), meta };
   }
 
   async get(scope: Scope, id: string) {

@@ -10,7 +10,9 @@ export const userView = (u: User, departmentIds: string[]): UserView => ({
   id: u.id, name: u.name, email: u.email, role: u.role, status: u.status, departmentIds, insertedAt: u.insertedAt,
 });
 
-export const departmentView = (d: Department) => ({
+export type DepartmentRow = Pick<Department, 'id' | 'name' | 'description' | 'queueTimeout' | 'isActive' | 'insertedAt'>;
+
+export const departmentView = (d: DepartmentRow) => ({
   id: d.id, name: d.name, description: d.description, queueTimeout: d.queueTimeout, isActive: d.isActive, insertedAt: d.insertedAt,
 });
 

@@ -1,0 +1,62 @@
+import type { Scope } from '../auth/actor';
+import { CALL_STATUSES, type CallStatus } from '../entities/call.entity';
+import { invalid } from '../errors';
+import { visibleCallsSql } from './call-access';
+import { endOfDay } from './dates';
+import { escapeLike, isUuid } from './guards';
+import type { PageArgs } from './pagination';
+
+/** A call as lists show it: what the `Call` type of the schema carries, read as one row. */
+export interface CallRow {
+  id: string; status: CallStatus; departmentId: string; departmentName: string;
+  userId: string | null; userName: string | null;
+  customerName: string; customerEmail: string | null; customerPhone: string | null;
+  duration: number | null; waitTime: number | null; rating: number | null; notes: string | null;
+  hasRecording: boolean; startedAt: Date | null; completedAt: Date | null; insertedAt: Date;
+}
+
+export const CALL_COLUMNS = `c.id, c.status, c.department_id as "departmentId", d.name as "departmentName",
+  c.user_id as "userId", u.name as "userName",
+  cu.name as "customerName", cu.email as "customerEmail", cu.phone as "customerPhone",
+  c.duration, c.wait_time as "waitTime", c.rating, c.notes, (c.recording_path is not null) as "hasRecording",
+  c.started_at as "startedAt", c.completed_at as "completedAt", c.inserted_at as "insertedAt"`;
+
+export const CALL_FROM = `calls c join departments d on d.id = c.department_id join customers cu on cu.id = c.customer_id
+  left join users u on u.id = c.user_id`;
+
+export const CALL_SORT_COLUMNS = {
+  inserted_at: 'c.inserted_at', started_at: 'c.started_at', completed_at: 'c.completed_at', duration: 'c.duration',
+  wait_time: 'c.wait_time', status: 'c.status', rating: 'c.rating',
+};
+
+export interface CallFilters extends PageArgs {
+  status?: string | null; departmentId?: string | null; userId?: string | null;
+  dateFrom?: Date | null; dateTo?: Date | null; search?: string | null;
+}
+
+const STATUSES: readonly string[] = CALL_STATUSES;
+
+/** The list filters (seed 002) as SQL conditions: the tenant, visibility, then each filter given. */
+export function callConditions(scope: Scope, args: CallFilters): { where: string[]; params: unknown[] } {
+  const visible = visibleCallsSql(scope);
+  const where = ['c.tenant_id = ?', visible.sql];
+  const params: unknown[] = [scope.actor.tenantId, ...visible.params];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    params.push(...values);
+  };
+  if (args.status) {
+    if (!STATUSES.includes(args.status)) throw invalid({ status: [`must be one of: ${STATUSES.join(', ')}`] });
+    add('c.status = ?', args.status);
+  }
+  // A malformed id names no department or agent: the filter then matches nothing.
+  if (args.departmentId) add(isUuid(args.departmentId) ? 'c.department_id = ?' : 'false', ...(isUuid(args.departmentId) ? [args.departmentId.toLowerCase()] : []));
+  if (args.userId) add(isUuid(args.userId) ? 'c.user_id = ?' : 'false', ...(isUuid(args.userId) ? [args.userId.toLowerCase()] : []));
+  if (args.dateFrom) add('c.inserted_at >= ?', args.dateFrom);
+  if (args.dateTo) add('c.inserted_at <= ?', endOfDay(args.dateTo));
+  if (args.search?.trim()) {
+    const like = `%${escapeLike(args.search.trim())}%`;
+    add('(cu.name ilike ? or cu.email ilike ?)', like, like);
+  }
+  return { where, params };
+}
