@@ -9,6 +9,7 @@ import { ERROR_TABLE, logServerError } from '../errors';
 import { appErrorFrom } from '../schema/errors';
 import { createContext, type Context, type ContextDeps } from '../context';
 import { callerOf } from './caller';
+import { jitGateway } from './jit-gateway';
 import type { Logger } from '../logger';
 
 /**
@@ -47,7 +48,7 @@ export function formatError(log: Logger) {
 export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: ContextDeps, extraPlugins: ApolloServerPlugin<Context>[] = []) {
   const armor = new ApolloArmor(QUERY_LIMITS).protect();
   const server = new ApolloServer<Context>({
-    schema,
+    gateway: jitGateway(schema) as never,
     ...armor,
     plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...extraPlugins],
     validationRules: [...armor.validationRules],
