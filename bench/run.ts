@@ -37,9 +37,13 @@ async function main() {
     const depts = [];
     for (let i = 0; i < 20; i++) depts.push((await api('/api/v1/departments', 'POST', { name: `Department ${i}`, description: i % 2 ? `Desk ${i}` : undefined })).data);
     const link = (await api('/api/v1/links', 'POST', { department_id: depts[0].id })).data;
-    const joinPath = `/api/v1/call/${link.token}/join`;
+    // The measured joins go to another tenant, so the calls list measured keeps its 20 rows.
+    const other = await server.tenant('joins');
+    const otherDept = await json(`${server.url}/api/v1/departments`, { method: 'POST', headers: other, body: JSON.stringify({ name: 'Queue' }) });
+    const otherLink = await json(`${server.url}/api/v1/links`, { method: 'POST', headers: other, body: JSON.stringify({ department_id: otherDept.data.id }) });
+    const joinPath = `/api/v1/call/${otherLink.data.token}/join`;
     for (let i = 0; i < 20; i++) {
-      const joined = await json(`${server.url}${joinPath}`, { method: 'POST', body: JSON.stringify({ name: `Customer ${i}`, email: `c${i}@bench.test`, phone: i % 3 ? null : '+15550100' }) });
+      const joined = await json(`${server.url}/api/v1/call/${link.token}/join`, { method: 'POST', body: JSON.stringify({ name: `Customer ${i}`, email: `c${i}@bench.test`, phone: i % 3 ? null : '+15550100' }) });
       if (i % 2) await api(`/api/v1/calls/${joined.data.call_id}/assign`, 'POST', {});
     }
 

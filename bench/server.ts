@@ -1,17 +1,13 @@
+import '../src/production-env';
 import 'reflect-metadata';
 import type { Request, Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/app';
-import { authenticate } from '../src/auth/authenticate';
-import { snakeKeys } from '../src/rest-compat/case';
-import { sendError } from '../src/rest-compat/respond';
-import { toAppError } from '../src/errors';
 
 /**
  * The server as `npm start` runs it, plus what the benchmarks measure against:
- * - GET /bench/tags: a hand-written route calling the same service as GET /api/v1/tags;
  * - /bench/raw (WebSocket) and POST /bench/raw-broadcast: a plain `ws` broadcast of one frame
  *   to every raw socket, the floor for the Phoenix fan-out;
  * - POST /bench/publish: one event on the bus, as a service would publish it;
@@ -32,16 +28,6 @@ async function main() {
       }),
     },
     extraRoutes: (app, deps) => {
-      app.get('/bench/tags', async (req: Request, res: Response) => {
-        try {
-          const em = deps.orm.em.fork();
-          const scope = await authenticate(deps.tokens, em as never, { authorization: req.get('authorization'), tenant: req.get('x-tenant') });
-          const pageSize = req.query.page_size ? Number(req.query.page_size) : undefined;
-          res.json(snakeKeys(await deps.services.tags.list(scope, { pageSize })));
-        } catch (error) {
-          sendError(res, toAppError(error));
-        }
-      });
       app.post('/bench/raw-broadcast', (req: Request, res: Response) => {
         // The strongest floor: encoded once, the same bytes written to every socket. It runs where
         // the bus delivers a published event (a microtask after the handler has answered), so both

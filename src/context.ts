@@ -1,8 +1,7 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { authenticate, lazyScope, type Credentials } from './auth/authenticate';
 import type { Scope } from './auth/actor';
-import type { Principal } from './auth/principal';
-import { TENANT_FILTER } from './entities/tenant-scoped';
+import { currentPrincipal, type Principal } from './auth/principal';
 import { forbidden } from './errors';
 import type { TokenIssuer } from './auth/tokens';
 import type { Services } from './services';
@@ -53,11 +52,15 @@ export function createContext(deps: ContextDeps, caller: Caller, requestId: stri
   const em = deps.orm.em.fork() as EntityManager;
   let log: Logger | undefined;
   const given = caller.principal;
+  let current: Promise<Principal> | undefined;
+  // A socket's principal is read again once per operation (its role may have changed since).
+  const fresh = (p: Principal) => (current ??= currentPrincipal(em, p));
   const scope = lazyScope(async () => {
     if (!given) return authenticate(deps.tokens, em, caller);
     if (given.kind !== 'user') throw forbidden('Customers may not do this');
-    em.setFilterParams(TENANT_FILTER, { tenantId: given.actor.tenantId });
-    return { actor: given.actor, em };
+    const now = await fresh(given);
+    if (now.kind !== 'user') throw forbidden('Customers may not do this');
+    return { actor: now.actor, em };
   });
   return {
     requestId,
@@ -69,7 +72,7 @@ export function createContext(deps: ContextDeps, caller: Caller, requestId: stri
     em,
     scope,
     rateLimit: (bucket) => deps.rateLimits.consume(bucket, caller.ip),
-    principal: async () => caller.principal ?? { kind: 'user', actor: (await scope()).actor, expiresAt: 0 },
+    principal: async () => (given ? fresh(given) : { kind: 'user', actor: (await scope()).actor, expiresAt: 0 }),
     connection: caller.connection,
   };
 }

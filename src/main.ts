@@ -1,3 +1,4 @@
+import './production-env';
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { createLogger } from './logger';

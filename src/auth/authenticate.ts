@@ -37,7 +37,7 @@ export async function authenticate(tokens: TokenIssuer, em: EntityManager, creds
  * The token's user, read fresh, as the actor, with `em` scoped to its tenant; a user who has
  * been deactivated or removed since the token was issued → 401. Every door authenticates so.
  */
-export async function loadActor(em: EntityManager, claims: AccessClaims): Promise<Actor> {
+export async function loadActor(em: EntityManager, claims: Pick<AccessClaims, 'userId' | 'tenantId' | 'tenantSlug'>): Promise<Actor> {
   em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
   // Every authenticated request reads this row: a raw read, without entity hydration or the
   // identity map, costs a tenth of findOne.

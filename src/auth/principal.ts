@@ -24,7 +24,8 @@ export const participantId = (p: Principal) => (p.kind === 'user' ? p.actor.user
 
 /**
  * A socket's token, either kind. The user is read fresh (deactivated → refused); the socket
- * then keeps that identity until the token expires, when the door closes it.
+ * keeps the identity until the token expires, and each operation on it reads the user's role
+ * and status again (currentPrincipal).
  */
 export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, token: string | undefined): Promise<Principal> {
   if (!token) throw unauthenticated();
@@ -39,4 +40,14 @@ export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, 
     expiresAt: claims.expiresAt,
     customer: { tenantId: claims.tenantId, callId: claims.callId, customerId: customer.id, name: customer.name },
   };
+}
+
+/**
+ * The principal as of now. A socket's user is read again for every operation, as an HTTP request
+ * would be: a demotion or deactivation applies to the next join, push or query on every instance,
+ * whether or not the bus message that closes such sockets arrived.
+ */
+export async function currentPrincipal(em: EntityManager, principal: Principal): Promise<Principal> {
+  if (principal.kind !== 'user') return principal;
+  return { ...principal, actor: await loadActor(em, principal.actor) };
 }

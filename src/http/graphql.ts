@@ -1,6 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -50,7 +52,13 @@ export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: Conte
   const server = new ApolloServer<Context>({
     gateway: jitGateway(schema) as never,
     ...armor,
-    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...extraPlugins],
+    // Cache-control hints are not used; the plugin would wrap every field resolver to collect them.
+    plugins: [
+      ...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
+      ...extraPlugins,
+    ],
+    // Dashboards and codegen read the schema; Apollo would turn this off under NODE_ENV=production.
+    introspection: true,
     validationRules: [...armor.validationRules],
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens.n },
     includeStacktraceInErrorResponses: false,

@@ -1,7 +1,8 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 
 /** ISO 8601 UTC with `Z` and whole seconds, as the published examples show (2026-02-15T14:30:00Z). */
-export const toIsoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+// toISOString is fixed-width for years 0–9999: the seconds end at character 19.
+export const toIsoSeconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
 export function parseDate(value: unknown): Date {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {

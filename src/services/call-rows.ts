@@ -15,6 +15,14 @@ export interface CallRow {
   hasRecording: boolean; startedAt: Date | null; completedAt: Date | null; insertedAt: Date;
 }
 
+/** The row as the schema's `Call`, field by field (rows may carry extra columns). */
+export const callView = (r: CallRow): CallRow => ({
+  id: r.id, status: r.status, departmentId: r.departmentId, departmentName: r.departmentName, userId: r.userId, userName: r.userName,
+  customerName: r.customerName, customerEmail: r.customerEmail, customerPhone: r.customerPhone, duration: r.duration,
+  waitTime: r.waitTime, rating: r.rating, notes: r.notes, hasRecording: r.hasRecording,
+  startedAt: r.startedAt, completedAt: r.completedAt, insertedAt: r.insertedAt,
+});
+
 export const CALL_COLUMNS = `c.id, c.status, c.department_id as "departmentId", d.name as "departmentName",
   c.user_id as "userId", u.name as "userName",
   cu.name as "customerName", cu.email as "customerEmail", cu.phone as "customerPhone",

@@ -6,7 +6,7 @@ import { atLeast, requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import { isUuid, requireUuid } from './guards';
 import { loadVisibleCall } from './call-access';
-import { CALL_COLUMNS, CALL_FROM, CALL_SORT_COLUMNS, callConditions, type CallFilters, type CallRow } from './call-rows';
+import { CALL_COLUMNS, CALL_FROM, CALL_SORT_COLUMNS, callConditions, callView, type CallFilters, type CallRow } from './call-rows';
 import { rowPage, whereClause } from './raw-page';
 import { secondsBetween } from './dates';
 import { tagView } from './views';
@@ -30,7 +30,7 @@ export class CallsService {
       scope.em, { select: CALL_COLUMNS, from: CALL_FROM, where, params, sortColumns: CALL_SORT_COLUMNS, tieBreaker: 'c.id' },
       args, { sortBy: 'inserted_at', sortOrder: 'desc' },
     );
-    return { data: rows, meta };
+    return { data: rows.map(callView), meta };
   }
 
   /** Every call matching the list filters, oldest first, for export; capped so one request stays bounded. */

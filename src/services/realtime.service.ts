@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Call } from '../entities';
 import { AppError } from '../errors';
-import { participantId, type Principal } from '../auth/principal';
+import { currentPrincipal, participantId, type Principal } from '../auth/principal';
 import { isFor, type BusEvent, type EventBus } from '../events/event-bus';
 import { parseTopic } from '../events/topics';
 import { event } from '../events/catalog';
@@ -47,10 +47,11 @@ export class RealtimeService {
     private readonly log: Logger,
   ) {}
 
-  async open(principal: Principal, topic: unknown, connectionId: string, params: Record<string, unknown> = {}): Promise<RealtimeSession> {
+  async open(given: Principal, topic: unknown, connectionId: string, params: Record<string, unknown> = {}): Promise<RealtimeSession> {
     const parsed = parseTopic(topic);
     if (!parsed) throw unmatchedTopic();
-    const em = scopedEm(this.fork, principal);
+    const em = scopedEm(this.fork, given);
+    const principal = await currentPrincipal(em, given);
     const self = participantId(principal);
     const plain = (initial: BusEvent[] = [], close: RealtimeSession['close'] = async () => undefined): RealtimeSession =>
       ({ topic: topic as string, participantId: self, initial, close });

@@ -79,6 +79,19 @@ export async function eventually<T>(check: () => T | Promise<T>, ms = 5000, what
 /** Resolves after `ms` (to show that something did NOT arrive). */
 export const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Every message the socket receives, whatever channel it names: a frame for a channel the client
+ * never joined would not reach that channel's handlers, so "nothing arrived" is checked here.
+ */
+export function allFrames(socket: any): Array<{ topic: string; event: string; payload: any }> {
+  const frames: Array<{ topic: string; event: string; payload: any }> = [];
+  socket.onMessage((m: any) => frames.push(m));
+  return frames;
+}
+
+/** A round trip on the socket: whatever the server wrote to it before this has arrived. */
+export const roundTrip = (socket: any) => new Promise<void>((resolve) => socket.ping(() => resolve()));
+
 /** A raw socket for protocol tests: every text frame received is kept, parsed. */
 export async function rawSocket(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; frames: any[]; closed: Promise<{ code: number; reason: string }> }> {
   const ws = new WebSocket(url, { headers });

@@ -44,7 +44,11 @@ describe('timers of the state table, with short configured timeouts', () => {
     // Started in time, it stays active.
     await api.post(`/api/v1/calls/${first.callId}/assign`, {}, t.attendant);
     await api.post(`/api/v1/calls/${first.callId}/start`, undefined, t.attendant);
-    await sleep(1500);
+    // Past the assign deadline, a sweep (run here, so that it surely ran) leaves it alone.
+    await sleep(1200);
+    const settings = { assignTimeoutSeconds: 1, abandonTimeoutSeconds: 3, graceSeconds: 60 };
+    const swept = await sweepCallTimers(srv.server.db.orm.em.fork() as never, settings);
+    expect(swept.requeued.map((c) => c.id)).not.toContain(first.callId);
     expect((await status(first.callId)).status).toBe('active');
   });
 

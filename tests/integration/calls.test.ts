@@ -65,10 +65,17 @@ describe('the lifecycle over HTTP', () => {
 describe('who may do what', () => {
   it('attendants see their departments’ calls and their own; others are 404', async () => {
     const hidden = await joinQueue(api, otherDeptLink);
+    const visible = await joinQueue(api, link);
     expect((await api.get(`/api/v1/calls/${hidden.callId}`, t.attendant)).status).toBe(404);
     expect((await api.post(`/api/v1/calls/${hidden.callId}/assign`, {}, t.attendant)).status).toBe(404);
     const list = await api.get('/api/v1/calls?page_size=100', t.attendant);
-    expect(list.body.data.every((c: any) => c.department_id === t.departmentId || c.user_id === t.attendant.id)).toBe(true);
+    const ids = list.body.data.map((c: any) => c.id);
+    expect(ids).toContain(visible.callId);
+    expect(ids).not.toContain(hidden.callId);
+    expect(list.body.data.filter((c: any) => c.department_id !== t.departmentId && c.user_id !== t.attendant.id)).toEqual([]);
+    // The supervisor sees both.
+    const all = (await api.get('/api/v1/calls?page_size=100', t.supervisor)).body.data.map((c: any) => c.id);
+    expect(all).toEqual(expect.arrayContaining([visible.callId, hidden.callId]));
     // A supervisor takes it: it is neither the attendant's department's nor theirs, so still hidden.
     expect((await api.post(`/api/v1/calls/${hidden.callId}/assign`, { user_id: t.supervisor.id }, t.supervisor)).status).toBe(200);
     expect((await api.get(`/api/v1/calls/${hidden.callId}`, t.attendant)).status).toBe(404);

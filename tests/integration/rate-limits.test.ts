@@ -33,14 +33,25 @@ describe('one instance', () => {
     expect((await api.get('/api/v1/call/turn-credentials')).status).toBe(200);
   });
 
-  it('public routes: their own budget; X-Forwarded-For is not believed without TRUST_PROXY', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await api.request('GET', '/api/v1/call/no-such-link/validate', { headers: { 'x-forwarded-for': freshIp() } });
-      statuses.push(res.status);
+});
+
+describe('public routes', () => {
+  it('have their own budget; X-Forwarded-For is not believed without TRUST_PROXY', async () => {
+    // A server of its own, so no earlier request has spent any of the budget.
+    const srv = await startTestServer({ RATE_LIMIT_AUTH: '5', RATE_LIMIT_PUBLIC: '4' });
+    try {
+      const api = new Api(srv.url);
+      for (let i = 0; i < 5; i++) expect((await api.post('/api/auth/login', badLogin)).status).toBe(401);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await api.request('GET', '/api/v1/call/no-such-link/validate', { headers: { 'x-forwarded-for': freshIp() } });
+        statuses.push(res.status);
+      }
+      // Spending the whole auth budget left the public one untouched.
+      expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+    } finally {
+      await srv.stop();
     }
-    // One turn-credentials request in the previous test already spent one of the four.
-    expect(statuses).toEqual([404, 404, 404, 429, 429, 429]);
   });
 });
 

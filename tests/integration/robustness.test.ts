@@ -257,6 +257,7 @@ describe('generated malformed input', () => {
       const cases = fc.sample(fc.record({ query: fc.oneof(fc.constantFrom(...docs), fc.constantFrom(...docs).map((d) => d.slice(0, 20))), variables: fc.record({ id: nastyFrame, u: nastyFrame, s: nastyFrame }, { requiredKeys: [] }) }), { numRuns: VARIANTS * 2, seed: SEED });
       for (const c of cases) {
         await new Promise((r) => setTimeout(r, 30));
+        // Every case gets an answer: an error, a result, or (a valid subscription) its first event.
         const outcome = await new Promise<{ errors?: any[] }>((resolve) => {
           const stop = client.subscribe(c, {
             next: (r) => {
@@ -266,11 +267,6 @@ describe('generated malformed input', () => {
             error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }),
             complete: () => resolve({}),
           });
-          // A valid subscription stays open with nothing to say: that is an answer too.
-          setTimeout(() => {
-            stop();
-            resolve({});
-          }, 300);
         });
         for (const e of outcome.errors ?? []) {
           expect(JSON.stringify(e)).not.toMatch(LEAK);

@@ -95,8 +95,14 @@ describe('GraphQL subscriptions over graphql-ws on /graphql', () => {
     const queue = subscribe(outsider, `subscription($d: ID!) { queueEvents(departmentId: $d) ${EVENT} }`, { d: a.departmentId });
     await eventually(() => queue.results.length, 5000, 'an answer');
     expect(queue.results[0].errors[0]).toMatchObject({ message: 'unauthorized', extensions: { code: 'FORBIDDEN' } });
-    await joinQueue(api, link, { name: 'Hidden' });
-    await quiet(300);
+    // Once an insider has the event, a query answered on the outsider's socket proves that
+    // nothing sent to it before is still on the way.
+    const insider = subscribe(client({ authorization: `Bearer ${a.attendant.token}`, tenant: a.slug }), `subscription($d: ID!) { queueEvents(departmentId: $d) ${EVENT} }`, { d: a.departmentId });
+    await eventually(() => insider.results.length, 5000, 'the insider subscribed');
+    const hidden = await joinQueue(api, link, { name: 'Hidden' });
+    await eventually(() => insider.results.find((r) => r.data?.queueEvents.payload.call_id === hidden.callId), 5000, 'the insider sees the join');
+    const pong = subscribe(outsider, '{ __typename }');
+    await eventually(() => pong.done(), 5000, 'a round trip on the outsider socket');
     expect(queue.results).toHaveLength(1);
   });
 

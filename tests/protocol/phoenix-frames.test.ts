@@ -117,11 +117,20 @@ describe('Phoenix wire protocol, raw frames', () => {
     bystander.ws.close();
   });
 
-  it('closes a socket that stays silent past the heartbeat timeout', async () => {
-    const { closed } = await rawSocket(url());
-    const started = Date.now();
-    expect((await closed).code).toBe(1001);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  it('closes a socket that stays silent past the heartbeat timeout, and not one that keeps beating', async () => {
+    const beating = await rawSocket(url());
+    let ref = 0;
+    const beat = setInterval(() => beating.ws.send(JSON.stringify([null, `hb${++ref}`, 'phoenix', 'heartbeat', {}])), 200);
+    try {
+      const silent = await rawSocket(url());
+      expect((await silent.closed).code).toBe(1001);
+      // Opened before the silent one, so it has been connected longer: only silence closes.
+      expect(beating.ws.readyState).toBe(beating.ws.OPEN);
+      expect(reply(beating.frames, `hb${ref - 1}`)).toBeTruthy();
+    } finally {
+      clearInterval(beat);
+      beating.ws.close();
+    }
   });
 
   it('refuses browsers from origins not allowed, and unknown socket paths', async () => {
