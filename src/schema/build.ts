@@ -33,7 +33,8 @@ export async function buildVokiSchema(): Promise<GraphQLSchema> {
   const base = await buildSchema({
     resolvers: [...RESOLVERS],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    // Inputs are validated by the services (services/validate.ts), so that every caller gets the same checks.
+    validate: false,
     // Every subscription brings its own `subscribe` (the event bus); type-graphql insists on a pubSub anyway.
     pubSub: UNUSED_PUBSUB,
   });

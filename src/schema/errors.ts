@@ -1,16 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { ValidationError } from 'class-validator';
 import { AppError, invalid, toAppError, type FieldErrors } from '../errors';
-
-/** class-validator's tree → { field: [messages] }, nested fields as "parent.child". */
-function validationFields(errors: ValidationError[], prefix = '', out: FieldErrors = {}): FieldErrors {
-  for (const e of errors) {
-    const key = prefix + e.property;
-    if (e.constraints) out[key] = Object.values(e.constraints);
-    if (e.children?.length) validationFields(e.children, `${key}.`, out);
-  }
-  return out;
-}
+import { validationFields } from '../services/validate';
 
 /**
  * graphql-js rejects ill-typed variables before any resolver runs; its messages are stable and

@@ -1,9 +1,9 @@
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { IsNotEmpty } from 'class-validator';
+import { IsNotEmpty, IsOptional } from 'class-validator';
 import { PageArgs, PageMeta } from './common.type';
 import { RateInput } from './widget.type';
-import { BLANK } from './messages';
+import { BLANK, IsRating } from './messages';
 
 @ObjectType()
 export class Evaluation {
@@ -48,7 +48,7 @@ export class CreateEvaluationInput extends RateInput {
 
 @ArgsType()
 export class EvaluationListArgs extends PageArgs {
-  @Field(() => Int, { nullable: true }) rating?: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsRating() rating?: number;
   @Field(() => Date, { nullable: true }) dateFrom?: Date;
   @Field(() => Date, { nullable: true }) dateTo?: Date;
 }

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { IsEmail, IsNotEmpty, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
 import { AcceptsNull } from './input-guard';
-import { BLANK, INVALID_EMAIL, atMost } from './messages';
+import { BLANK, INVALID_EMAIL, IsRating, atMost } from './messages';
 
 @ObjectType({ description: 'What a customer sees before joining: the link is valid, and the queue' })
 export class LinkValidation {
@@ -49,10 +49,7 @@ export class CancelResult {
 
 @InputType()
 export class RateInput {
-  @Field(() => Int)
-  @Min(1, { message: 'must be between 1 and 5' })
-  @Max(5, { message: 'must be between 1 and 5' })
-  rating: number;
+  @Field(() => Int) @IsRating() rating: number;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000, atMost(2000)) @AcceptsNull() comment?: string | null;
 }
 

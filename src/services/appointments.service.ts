@@ -8,6 +8,8 @@ import { event } from '../events/catalog';
 import { findPage, type PageArgs } from './pagination';
 import { endOfDay } from './dates';
 import { isUuid, requireUuid } from './guards';
+import { CreateAppointmentInput, UpdateAppointmentInput } from '../schema/appointment.type';
+import { validated } from './validate';
 
 export interface AppointmentInput {
   title?: string | null; scheduledAt?: Date | null; customerId?: string | null; userId?: string | null;
@@ -39,6 +41,7 @@ export class AppointmentsService {
   }
 
   async create(scope: Scope, input: AppointmentInput) {
+    await validated(CreateAppointmentInput, input);
     requireRole(scope.actor, 'attendant');
     if (!input.scheduledAt) throw invalid({ scheduledAt: ["can't be blank"] });
     const fields = await this.checkRefs(scope, { ...input, userId: input.userId ?? scope.actor.userId });
@@ -52,6 +55,7 @@ export class AppointmentsService {
 
   /** Moving an appointment re-arms its reminder. */
   async update(scope: Scope, id: string, input: AppointmentInput) {
+    await validated(UpdateAppointmentInput, input);
     requireRole(scope.actor, 'attendant');
     const appointment = await this.load(scope, id);
     Object.assign(appointment, await this.checkRefs(scope, input));

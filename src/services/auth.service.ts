@@ -8,6 +8,8 @@ import type { TokenIssuer } from '../auth/tokens';
 import type { Scope } from '../auth/actor';
 import { isUniqueViolation, normalizeEmail } from './guards';
 import { userView, type UserView } from './views';
+import { LoginInput, RefreshInput, SignupInput } from '../schema/auth.input';
+import { validated } from './validate';
 
 export interface Session {
   accessToken: string;
@@ -23,6 +25,7 @@ export class AuthService {
 
   /** Creates a tenant, its company settings and its owner, and logs the owner in. */
   async signup(em: EntityManager, input: { companyName: string; tenant: string; name: string; email: string; password: string }) {
+    await validated(SignupInput, input);
     const slug = input.tenant.trim();
     const passwordHash = await hashPassword(input.password);
     try {
@@ -46,6 +49,7 @@ export class AuthService {
   }
 
   async login(em: EntityManager, input: { email: string; password: string; tenant: string }): Promise<Session> {
+    await validated(LoginInput, input);
     const tenant = await em.findOne(Tenant, { slug: input.tenant.trim() });
     const user = tenant
       ? await em.findOne(User, { tenantId: tenant.id, email: normalizeEmail(input.email) }, { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash'] })
@@ -61,6 +65,7 @@ export class AuthService {
    * use of a known family's old token is a replay, and revokes the family.
    */
   async refresh(em: EntityManager, refreshToken: string): Promise<Session> {
+    await validated(RefreshInput, { refreshToken });
     const claims = await this.tokens.verifyRefresh(refreshToken);
     const nextJti = randomUUID();
     const rotated = await em.execute(
@@ -84,6 +89,7 @@ export class AuthService {
 
   /** Revokes the family of the presented refresh token; a token that does not verify is a 401. */
   async logout(em: EntityManager, refreshToken: string): Promise<void> {
+    await validated(RefreshInput, { refreshToken });
     const claims = await this.tokens.verifyRefresh(refreshToken);
     await this.revokeFamily(em, claims.familyId);
   }

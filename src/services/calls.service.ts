@@ -11,6 +11,8 @@ import { rowPage, whereClause } from './raw-page';
 import { secondsBetween } from './dates';
 import { tagView } from './views';
 import type { CallEvents } from './call-events';
+import { CallListArgs } from '../schema/call.type';
+import { validated } from './validate';
 
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
@@ -24,6 +26,7 @@ export class CallsService {
   constructor(private readonly events: CallEvents) {}
 
   async list(scope: Scope, args: CallFilters) {
+    await validated(CallListArgs, args);
     requireRole(scope.actor, 'attendant');
     const { where, params } = callConditions(scope, args);
     const { rows, meta } = await rowPage<CallRow>(
@@ -35,6 +38,7 @@ export class CallsService {
 
   /** Every call matching the list filters, oldest first, for export; capped so one request stays bounded. */
   async listAll(scope: Scope, args: CallFilters, cap = 10000) {
+    await validated(CallListArgs, args);
     requireRole(scope.actor, 'supervisor');
     const { where, params } = callConditions(scope, args);
     return scope.em.execute<CallRow[]>(

@@ -3,6 +3,8 @@ import { forbidden, notFound } from '../errors';
 import { requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import { companyView } from './views';
+import { UpdateCompanyInput } from '../schema/company.type';
+import { validated } from './validate';
 
 export interface CompanyInput {
   name?: string;
@@ -20,6 +22,7 @@ export class CompanyService {
   }
 
   async update(scope: Scope, input: CompanyInput) {
+    await validated(UpdateCompanyInput, input);
     requireRole(scope.actor, 'manager');
     if (input.features && scope.actor.role !== 'owner') throw forbidden('Only an owner can change plan features');
     const { tenant, settings } = await this.load(scope);

@@ -10,6 +10,8 @@ import { departmentView, userView, type DepartmentRow } from './views';
 
 import type { EventBus } from '../events/event-bus';
 import { sessionsRevoked } from '../events/sessions';
+import { CreateDepartmentInput, UpdateDepartmentInput } from '../schema/department.input';
+import { validated } from './validate';
 
 const COLUMNS = `id, name, description, queue_timeout as "queueTimeout", is_active as "isActive", inserted_at as "insertedAt"`;
 const SORT_COLUMNS = { inserted_at: 'inserted_at', name: 'name' };
@@ -41,6 +43,7 @@ export class DepartmentsService {
   }
 
   async create(scope: Scope, input: DepartmentInput & { name: string }) {
+    await validated(CreateDepartmentInput, input);
     requireRole(scope.actor, 'supervisor');
     const department = scope.em.create(Department, {
       tenantId: scope.actor.tenantId,
@@ -53,6 +56,7 @@ export class DepartmentsService {
   }
 
   async update(scope: Scope, id: string, input: DepartmentInput) {
+    await validated(UpdateDepartmentInput, input);
     requireRole(scope.actor, 'supervisor');
     const department = await this.load(scope, id);
     if (input.name !== undefined) department.name = input.name.trim();

@@ -1,17 +1,17 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Call, Evaluation } from '../entities';
-import { conflict, invalid, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import { isUniqueViolation, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { loadVisibleCall, visibleCalls } from './call-access';
 import { daysBefore, endOfDay } from './dates';
+import { CreateEvaluationInput, EvaluationListArgs } from '../schema/evaluation.type';
+import { validated } from './validate';
 
 const SORTABLE = ['inserted_at', 'rating'] as const;
 
-const isRating = (n: number) => Number.isInteger(n) && n >= 1 && n <= 5;
-const BAD_RATING = { rating: ['must be between 1 and 5'] };
 
 export interface EvaluationFilters extends PageArgs { rating?: number | null; dateFrom?: Date | null; dateTo?: Date | null }
 
@@ -30,7 +30,6 @@ const evaluationView = (e: Evaluation) => {
 export class EvaluationsService {
   /** The one way a rating is recorded, from the public widget and the agents' API alike. */
   async rate(em: EntityManager, call: Call, input: { rating: number; comment?: string | null }) {
-    if (!isRating(input.rating)) throw invalid(BAD_RATING);
     if (call.status !== 'completed') throw conflict('Only completed calls can be rated');
     try {
       return await em.transactional(async (tx) => {
@@ -49,6 +48,7 @@ export class EvaluationsService {
   }
 
   async create(scope: Scope, input: { callId: string; rating: number; comment?: string | null }) {
+    await validated(CreateEvaluationInput, input);
     requireRole(scope.actor, 'attendant');
     const call = await loadVisibleCall(scope, input.callId);
     const evaluation = await this.rate(scope.em, call, input);
@@ -56,12 +56,10 @@ export class EvaluationsService {
   }
 
   async list(scope: Scope, args: EvaluationFilters) {
+    await validated(EvaluationListArgs, args);
     requireRole(scope.actor, 'attendant');
     const where: FilterQuery<Evaluation> = { call: await visibleCalls(scope) as never };
-    if (args.rating !== undefined && args.rating !== null) {
-      if (!isRating(args.rating)) throw invalid(BAD_RATING);
-      where.rating = args.rating;
-    }
+    if (args.rating !== undefined && args.rating !== null) where.rating = args.rating;
     if (args.dateFrom || args.dateTo) {
       where.insertedAt = { ...(args.dateFrom && { $gte: args.dateFrom }), ...(args.dateTo && { $lte: endOfDay(args.dateTo) }) };
     }

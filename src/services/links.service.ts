@@ -6,6 +6,8 @@ import type { Scope } from '../auth/actor';
 import { isUuid, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { linkView } from './views';
+import { CreateLinkInput } from '../schema/link.input';
+import { validated } from './validate';
 
 const SORTABLE = ['inserted_at', 'name', 'expires_at', 'uses'] as const;
 
@@ -28,12 +30,12 @@ export class LinksService {
   }
 
   async create(scope: Scope, input: { departmentId: string; name?: string; expiresAt?: Date | null; maxUses?: number | null }) {
+    await validated(CreateLinkInput, input);
     requireRole(scope.actor, 'supervisor');
     const department = isUuid(input.departmentId)
       ? await scope.em.findOne(Department, { id: input.departmentId.toLowerCase() })
       : null;
     if (!department) throw invalid({ departmentId: ['does not exist'] });
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw invalid({ expiresAt: ['must be in the future'] });
     const link = scope.em.create(AccessLink, {
       tenantId: scope.actor.tenantId,
       departmentId: department.id,

@@ -5,6 +5,8 @@ import type { Scope } from '../auth/actor';
 import { flushUnique, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
 import { tagView } from './views';
+import { CreateTagInput, UpdateTagInput } from '../schema/tag.input';
+import { validated } from './validate';
 
 const SORTABLE = ['inserted_at', 'name'] as const;
 
@@ -22,6 +24,7 @@ export class TagsService {
   }
 
   async create(scope: Scope, input: { name: string; color?: string }) {
+    await validated(CreateTagInput, input);
     requireRole(scope.actor, 'attendant');
     const tag = scope.em.create(Tag, {
       tenantId: scope.actor.tenantId, name: input.name.trim(), ...(input.color ? { color: input.color.toLowerCase() } : {}),
@@ -31,6 +34,7 @@ export class TagsService {
   }
 
   async update(scope: Scope, id: string, input: { name?: string; color?: string }) {
+    await validated(UpdateTagInput, input);
     requireRole(scope.actor, 'attendant');
     const tag = await this.load(scope, id);
     if (input.name !== undefined) tag.name = input.name.trim();

@@ -11,6 +11,8 @@ import { userView } from './views';
 import type { AuthService } from './auth.service';
 import type { EventBus } from '../events/event-bus';
 import { sessionsRevoked } from '../events/sessions';
+import { CreateUserInput, UpdateMeInput, UpdateUserInput, UserListArgs } from '../schema/user.input';
+import { validated } from './validate';
 
 const SORTABLE = ['inserted_at', 'name', 'email', 'role'] as const;
 
@@ -27,6 +29,7 @@ export class UsersService {
   }
 
   async updateMe(scope: Scope, input: { name?: string; password?: string }) {
+    await validated(UpdateMeInput, input);
     const user = await this.load(scope, scope.actor.userId);
     if (input.name !== undefined) user.name = input.name.trim();
     if (input.password !== undefined) {
@@ -38,6 +41,7 @@ export class UsersService {
   }
 
   async list(scope: Scope, args: PageArgs & { search?: string; role?: Role; status?: 'active' | 'inactive' }) {
+    await validated(UserListArgs, args);
     requireRole(scope.actor, 'manager');
     const where: FilterQuery<User> = {};
     if (args.role) where.role = args.role;
@@ -59,6 +63,7 @@ export class UsersService {
   }
 
   async create(scope: Scope, input: UserInput & { name: string; email: string; password: string }) {
+    await validated(CreateUserInput, input);
     requireRole(scope.actor, 'manager');
     const role = input.role ?? 'attendant';
     requireCanGrant(scope.actor, role);
@@ -74,6 +79,7 @@ export class UsersService {
   }
 
   async update(scope: Scope, id: string, input: UserInput) {
+    await validated(UpdateUserInput, input);
     requireRole(scope.actor, 'manager');
     const user = await this.load(scope, requireUuid(id, 'User'));
     this.requireOutranks(scope, user.role);

@@ -10,6 +10,8 @@ import { STANDING_COLUMNS, standingOf, standingParams, type QueueMath, type Stan
 import { callInState } from './calls.service';
 import type { EvaluationsService } from './evaluations.service';
 import type { CallEvents } from './call-events';
+import { JoinInput as JoinRules, RateInput } from '../schema/widget.type';
+import { validated } from './validate';
 
 const invalidLink = () => new AppError('NOT_FOUND', 'Invalid or expired access link');
 const unknownCall = () => notFound('Call');
@@ -56,6 +58,7 @@ export class WidgetService {
    * transaction (a failure takes the link use back with it), two round trips in all.
    */
   async join(em: EntityManager, token: string, input: JoinInput) {
+    await validated(JoinRules, input);
     const { link, department } = await this.usableLink(em, token);
     const call = { id: randomUUID(), insertedAt: new Date(), departmentId: department.id };
     const email = input.email ? normalizeEmail(input.email) : null;
@@ -130,6 +133,7 @@ export class WidgetService {
   }
 
   async evaluate(em: EntityManager, callId: string, input: { rating: number; comment?: string | null }) {
+    await validated(RateInput, input);
     const call = await this.loadCall(em, callId);
     await this.evaluations.rate(em, call, input);
     return { message: 'Evaluation submitted successfully' };
