@@ -28,7 +28,8 @@ import { requestLog } from './http/request-log';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { healthHandler } from './http/health';
 import { createGraphQLMiddleware } from './http/graphql';
-import { createRestMiddleware } from './http/rest';
+import { createRestDoor, createRestMiddleware } from './http/rest';
+import { fastGet } from './http/fast-get';
 import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
@@ -100,13 +101,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       res.setHeader('X-Content-Type-Options', 'nosniff');
       next();
     });
-    app.use(cors({
+    const corsHeaders = cors({
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'X-Tenant', 'X-Request-Id', 'Apollo-Require-Preflight'],
       exposedHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
-    }));
+    });
+    app.use(corsHeaders);
     app.get('/health', healthHandler(db));
     app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
     const graphql = await createGraphQLMiddleware(schema, deps);
@@ -114,7 +116,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     app.use('/graphql', graphql.middleware);
     app.use(openApiRoutes(schema));
     app.use(callFileRoutes(deps, services));
-    app.use(createRestMiddleware(schema, deps));
+    const restDoor = createRestDoor(schema, deps);
+    app.use(createRestMiddleware(restDoor));
     options.extraRoutes?.(app, deps);
     app.use(notFoundHandler);
     app.use(errorHandler(log));
@@ -128,7 +131,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     });
     undo.push(() => phoenix.close(), () => graphqlWs.close());
 
-    const httpServer = http.createServer(app);
+    const fast = fastGet(restDoor, log, corsHeaders as never, config.trustProxy);
+    const httpServer = http.createServer((req, res) => {
+      if (!fast(req, res)) app(req, res);
+    });
     httpServer.keepAliveTimeout = 5000;
     httpServer.on('upgrade', (req, socket, head) => {
       socket.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { getVariableValues, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { buildRestOperations, type RestOperation } from '../rest-compat/operations';
@@ -7,14 +8,14 @@ import { errorBody, mergeErrors } from '../rest-compat/respond';
 import { toSnake } from '../rest-compat/case';
 import { appErrorFrom } from '../schema/errors';
 import { logServerError, toAppError, type AppError } from '../errors';
-import { createContext, type ContextDeps } from '../context';
+import { createContext, type Caller, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
 
 const isPage = (v: unknown): v is { data: unknown[]; meta: unknown } =>
   !!v && typeof v === 'object' && Array.isArray((v as { data?: unknown }).data) && 'meta' in v;
 
-function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}) {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
@@ -36,40 +37,55 @@ function match(operations: RestOperation[], method: string, path: string) {
   return undefined;
 }
 
+export type RestMatch = NonNullable<ReturnType<typeof match>>;
+
+/** The REST door without its transport: find the route, then run it and write the answer. */
+export interface RestDoor {
+  route(method: string, path: string): RestMatch | undefined;
+  serve(found: RestMatch, input: Omit<RestInput, 'params'>, caller: Caller, requestId: string, res: ServerResponse): void;
+}
+
 /**
- * The REST door: a documented route becomes its root field's operation (built by sofa and
- * compiled at start-up), the request's path, query and body its variables, the result the
- * documented envelope. Paths under the REST prefixes that match no route get the JSON 404.
+ * A documented route becomes its root field's operation (built by sofa and compiled at start-up),
+ * the request's path, query and body its variables, the result the documented envelope.
  */
-export function createRestMiddleware(schema: GraphQLSchema, deps: ContextDeps): RequestHandler {
+export function createRestDoor(schema: GraphQLSchema, deps: ContextDeps): RestDoor {
   const operations = buildRestOperations(schema);
-  const fail = (res: Response, error: AppError, cause: unknown) => {
+  const fail = (res: ServerResponse, error: AppError, cause: unknown) => {
     logServerError(deps.log, error, cause, 'REST route');
     const { status, body, headers } = errorBody(error);
     sendJson(res, status, body, headers);
   };
+  return {
+    route: (method, path) => match(operations, method, path),
+    serve({ op, params }, request, caller, requestId, res) {
+      const run = async () => {
+        const variables = buildVariables(schema, op.operation, { ...request, params });
+        const ctx = createContext(deps, caller, requestId);
+        // graphql-js reports bad variables in the words the error mapping reads field names from;
+        // graphql-jit's own coercion words them differently, so graphql-js checks first.
+        const coerced = getVariableValues(schema, op.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+        const result = coerced.errors ? { errors: coerced.errors } : await op.compiled.query(null, ctx, variables);
+        if (result.errors?.length) {
+          const errors = result.errors as GraphQLError[];
+          return fail(res, mergeErrors(errors.map(appErrorFrom)), errors[0]);
+        }
+        const status = op.route.status ?? 200;
+        if (status === 204) return void res.writeHead(204).end();
+        const value = result.data?.[toSnake(op.field)] ?? null;
+        sendJson(res, status, isPage(value) ? value : { data: value });
+      };
+      run().catch((error) => fail(res, toAppError(error), error));
+    },
+  };
+}
+
+/** The REST door on Express. Paths under the REST prefixes that match no route get the JSON 404. */
+export function createRestMiddleware(door: RestDoor): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!REST_PREFIXES.some((p) => req.path.startsWith(p))) return next();
-    const found = match(operations, req.method, req.path);
+    const found = door.route(req.method, req.path);
     if (!found) return notFoundHandler(req, res);
-    const { op, params } = found;
-    const input: RestInput = { params, query: req.query as Record<string, unknown>, body: req.body };
-    const run = async () => {
-      const variables = buildVariables(schema, op.operation, input);
-      const ctx = createContext(deps, callerOf(req), req.id);
-      // graphql-js reports bad variables in the words the error mapping reads field names from;
-      // graphql-jit's own coercion words them differently, so graphql-js checks first.
-      const coerced = getVariableValues(schema, op.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
-      const result = coerced.errors ? { errors: coerced.errors } : await op.compiled.query(null, ctx, variables);
-      if (result.errors?.length) {
-        const errors = result.errors as GraphQLError[];
-        return fail(res, mergeErrors(errors.map(appErrorFrom)), errors[0]);
-      }
-      const status = op.route.status ?? 200;
-      if (status === 204) return void res.writeHead(204).end();
-      const value = result.data?.[toSnake(op.field)] ?? null;
-      sendJson(res, status, isPage(value) ? value : { data: value });
-    };
-    run().catch((error) => fail(res, toAppError(error), error));
+    door.serve(found, { query: req.query as Record<string, unknown>, body: req.body }, callerOf(req), req.id, res);
   };
 }
