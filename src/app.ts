@@ -30,6 +30,7 @@ import { healthHandler } from './http/health';
 import { createGraphQLMiddleware } from './http/graphql';
 import { createRestDoor, createRestMiddleware } from './http/rest';
 import { fastGet } from './http/fast-get';
+import { fastGraphQL } from './http/fast-graphql';
 import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
@@ -131,9 +132,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     });
     undo.push(() => phoenix.close(), () => graphqlWs.close());
 
-    const fast = fastGet(restDoor, log, corsHeaders as never, config.trustProxy);
+    // The hot doors on plain node:http; Express serves everything they leave.
+    const fastRest = fastGet(restDoor, log, corsHeaders as never, config.trustProxy);
+    const fastGraph = fastGraphQL(graphql.server, deps, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const httpServer = http.createServer((req, res) => {
-      if (!fast(req, res)) app(req, res);
+      if (!fastRest(req, res) && !fastGraph(req, res)) app(req, res);
     });
     httpServer.keepAliveTimeout = 5000;
     httpServer.on('upgrade', (req, socket, head) => {

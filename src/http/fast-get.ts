@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import proxyaddr from 'proxy-addr';
 import type { Logger } from '../logger';
 import type { RestDoor } from './rest';
-import { startRequest } from './request-log';
-
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+import { beginRaw, rawCaller, type Middleware } from './raw';
 
 /** GET routes under /api/v1 that Express serves itself (documents, downloads, the CSV export). */
 const EXPRESS_ONLY = /^\/api\/v1\/(openapi\.json|docs|calls\/export)\/?$|^\/api\/v1\/calls\/[^/]+\/(files\/[^/]+|recording)\/?$/;
@@ -14,10 +11,9 @@ const EXPRESS_ONLY = /^\/api\/v1\/(openapi\.json|docs|calls\/export)\/?$|^\/api\
  * The REST door's reads on plain node:http, ahead of Express: a documented GET goes through the
  * same request id and log line, CORS and nosniff headers and client address rules as every
  * other request, then straight to the door. Everything else (bodies, uploads, preflights, 404s)
- * is left to Express. Express's own request and router layers cost a fifth of a list request.
+ * is left to Express, whose own request and router layers cost a fifth of a list request.
  */
 export function fastGet(door: RestDoor, log: Logger, cors: Middleware, trustProxy: boolean) {
-  const trustAll = () => true;
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '/';
@@ -26,16 +22,9 @@ export function fastGet(door: RestDoor, log: Logger, cors: Middleware, trustProx
     if (!path.startsWith('/api/v1/') || EXPRESS_ONLY.test(path)) return false;
     const found = door.route('GET', path);
     if (!found) return false;
-    const id = startRequest(log, req, res, path);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    cors(req, res, () => {
-      const tenant = req.headers['x-tenant'];
-      const caller = {
-        authorization: req.headers.authorization,
-        tenant: typeof tenant === 'string' ? tenant : undefined,
-        ip: (trustProxy ? proxyaddr(req, trustAll) : req.socket.remoteAddress) ?? '',
-      };
-      door.serve(found, { query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) }, body: undefined }, caller, id, res);
+    beginRaw(log, cors, req, res, path, (id) => {
+      const query = q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) };
+      door.serve(found, { query, body: undefined }, rawCaller(req, trustProxy), id, res);
     });
     return true;
   };

@@ -11,15 +11,11 @@ import { logServerError, toAppError, type AppError } from '../errors';
 import { createContext, type Caller, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
+import { sendJson } from './raw';
 
 const isPage = (v: unknown): v is { data: unknown[]; meta: unknown } =>
   !!v && typeof v === 'object' && Array.isArray((v as { data?: unknown }).data) && 'meta' in v;
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 function match(operations: RestOperation[], method: string, path: string) {
   for (const op of operations) {
