@@ -20,7 +20,7 @@ export function rawCaller(req: IncomingMessage, trustProxy: boolean): Caller {
 
 /**
  * What every response gets before a handler runs, as Express's first middlewares give it: the
- * request id and log line, nosniff, CORS headers. Resolves with the request id.
+ * request id and log line, nosniff, CORS headers; then `run` with the request id.
  */
 export function beginRaw(log: Logger, cors: Middleware, req: IncomingMessage, res: ServerResponse, path: string, run: (requestId: string) => void) {
   const id = startRequest(log, req, res, path);

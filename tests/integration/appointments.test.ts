@@ -3,7 +3,7 @@ import { restart, startTestServer, type TestServer } from '../helpers/server';
 import type { VokiServer } from '../../src/app';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
-import { collect, connectPhoenix, eventually, join, quiet } from '../helpers/sockets';
+import { collect, connectPhoenix, eventually, join, quiet, roundTrip } from '../helpers/sockets';
 
 let srv: TestServer;
 let api: Api;
@@ -90,7 +90,9 @@ describe('appointment reminders on notification:{user_id}', () => {
       customer_name: 'Carlos Ferreira', minutes_until: 10,
     });
     expect(notes.find((n) => n.type === 'appointment_reminder')).toMatchObject({ data: { appointment_id: soon.body.data.id } });
-    await quiet(800);
+    // Once: more sweeps (run here, so they surely ran), then a round trip on the socket.
+    for (let i = 0; i < 3; i++) await srv.server.deps.services.appointments.sendDueReminders(srv.server.db.orm.em.fork() as never, 15 * 60);
+    await roundTrip(socket);
     expect(reminders).toHaveLength(1);
     expect((await api.get(`/api/v1/appointments/${soon.body.data.id}`, a.attendant)).body.data.reminded_at).toEqual(expect.any(String));
 
@@ -117,7 +119,8 @@ describe('reminders survive a restart', () => {
     const reminders = collect(inbox, 'appointment_reminder');
     expect((await join(inbox)).status).toBe('ok');
     await eventually(() => reminders.find((r) => r.appointment_id === created.body.data.id), 8000, 'reminder after restart');
-    await quiet(2500);
+    for (let i = 0; i < 3; i++) await restarted.deps.services.appointments.sendDueReminders(restarted.db.orm.em.fork() as never, 15 * 60);
+    await roundTrip(socket);
     expect(reminders.filter((r) => r.appointment_id === created.body.data.id)).toHaveLength(1);
     socket.disconnect();
   }, 20000);
