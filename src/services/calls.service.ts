@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Call, CallSummary, CallTag, CallTranscript, CompanySettings, DepartmentMember, Tag, User, type CallStatus } from '../entities';
 import type { PlanFeatures } from '../entities/company-settings.entity';
 import { conflict, forbidden, invalid, notFound } from '../errors';
