@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, forbidden, unauthenticated } from '../errors';
 import type { User } from '../entities';
 import { isRole } from './roles';
+import { readRows } from '../db/rows';
 import { TENANT_FILTER } from '../entities/tenant-scoped';
 import type { AccessClaims, TokenIssuer } from './tokens';
 import type { Actor, Scope } from './actor';
@@ -41,7 +42,7 @@ export async function loadActor(em: EntityManager, claims: Pick<AccessClaims, 'u
   em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
   // Every authenticated request reads this row: a raw read, without entity hydration or the
   // identity map, costs a tenth of findOne.
-  const [user] = await em.execute<Array<Pick<User, 'role' | 'status' | 'name'>>>(
+  const [user] = await readRows<Pick<User, 'role' | 'status' | 'name'>>(em,
     'select role, status, name from users where id = ? and tenant_id = ?', [claims.userId, claims.tenantId],
   );
   if (!user || user.status !== 'active' || !isRole(user.role)) throw unauthenticated();

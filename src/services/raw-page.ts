@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pageMeta, readPageArgs, type PageArgs, type PageMeta } from './pagination';
+import { readRows } from '../db/rows';
 
 /**
  * A list read as plain rows through the ORM's connection: hot lists are read on every dashboard
@@ -31,14 +32,14 @@ export async function rowPage<R extends object>(
   const { page, pageSize, sortBy, sortOrder } = readPageArgs(args, Object.keys(query.sortColumns), defaults);
   const where = whereClause(query.where);
   // count(*) over () gives the total with the page, in one round trip.
-  const rows = await em.execute<Array<R & { [TOTAL]: string }>>(
+  const rows = await readRows<R & { [TOTAL]: string }>(em,
     `select ${query.select}, count(*) over () as ${TOTAL} from ${query.from} ${where}
       order by ${query.sortColumns[sortBy]} ${sortOrder}, ${query.tieBreaker} asc limit ? offset ?`,
     [...query.params, pageSize, (page - 1) * pageSize],
   );
   let total = rows.length ? Number(rows[0][TOTAL]) : 0;
   if (!rows.length && page > 1) {
-    const [count] = await em.execute<Array<{ n: string }>>(`select count(*) as n from ${query.from} ${where}`, query.params);
+    const [count] = await readRows<{ n: string }>(em, `select count(*) as n from ${query.from} ${where}`, query.params);
     total = Number(count.n);
   }
   // The count column stays on the rows (deleting it would slow every later read of them); the
