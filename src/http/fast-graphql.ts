@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { AppError, toAppError } from '../errors';
-import { errorBody } from '../rest-compat/respond';
+import { sendError } from '../rest-compat/respond';
 import { createContext, type Context, type ContextDeps } from '../context';
-import { beginRaw, rawCaller, sendJson, type Middleware } from './raw';
+import { beginRaw, rawCaller, type Middleware } from './raw';
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
 
@@ -56,8 +56,7 @@ export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, co
         try {
           body = await readJson(req, limit);
         } catch (error) {
-          const { status, body: answer, headers } = errorBody(toAppError(error));
-          return sendJson(res, status, answer, headers);
+          return sendError(res, toAppError(error));
         }
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -73,8 +72,7 @@ export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, co
       })().catch((error) => {
         deps.log.error({ err: error }, 'graphql request failed');
         if (res.headersSent) return void res.end();
-        const { status, body, headers } = errorBody(toAppError(error));
-        sendJson(res, status, body, headers);
+        sendError(res, toAppError(error));
       });
     });
     return true;

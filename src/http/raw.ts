@@ -27,10 +27,3 @@ export function beginRaw(log: Logger, cors: Middleware, req: IncomingMessage, re
   res.setHeader('X-Content-Type-Options', 'nosniff');
   cors(req, res, () => run(id));
 }
-
-/** A JSON answer written directly (no ETag, no Express). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}

@@ -4,18 +4,16 @@ import { getVariableValues, type GraphQLError, type GraphQLSchema } from 'graphq
 import { buildRestOperations, type RestOperation } from '../rest-compat/operations';
 import { REST_PREFIXES } from '../rest-compat/routes';
 import { buildVariables, type RestInput } from '../rest-compat/variables';
-import { errorBody, mergeErrors } from '../rest-compat/respond';
+import { mergeErrors, sendError, sendJson } from '../rest-compat/respond';
 import { toSnake } from '../rest-compat/case';
 import { appErrorFrom } from '../schema/errors';
 import { logServerError, toAppError, type AppError } from '../errors';
 import { createContext, type Caller, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
-import { sendJson } from './raw';
 
 const isPage = (v: unknown): v is { data: unknown[]; meta: unknown } =>
   !!v && typeof v === 'object' && Array.isArray((v as { data?: unknown }).data) && 'meta' in v;
-
 
 function match(operations: RestOperation[], method: string, path: string) {
   for (const op of operations) {
@@ -49,8 +47,7 @@ export function createRestDoor(schema: GraphQLSchema, deps: ContextDeps): RestDo
   const operations = buildRestOperations(schema);
   const fail = (res: ServerResponse, error: AppError, cause: unknown) => {
     logServerError(deps.log, error, cause, 'REST route');
-    const { status, body, headers } = errorBody(error);
-    sendJson(res, status, body, headers);
+    sendError(res, error);
   };
   return {
     route: (method, path) => match(operations, method, path),

@@ -1,4 +1,4 @@
-import type { Response as ExpressResponse } from 'express';
+import type { ServerResponse } from 'node:http';
 import { AppError, ERROR_TABLE, type FieldErrors } from '../errors';
 import { snakePath } from './case';
 
@@ -27,7 +27,15 @@ export function mergeErrors(errors: AppError[]): AppError {
   return errors.find((e) => e.code !== 'BAD_USER_INPUT') ?? errors[0];
 }
 
-export function sendError(res: ExpressResponse, error: AppError) {
+/** A JSON answer written directly on the node response (Express's or a plain one). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The documented error answer, on every HTTP path. */
+export function sendError(res: ServerResponse, error: AppError) {
   const { status, body, headers } = errorBody(error);
-  res.status(status).set(headers).json(body);
+  sendJson(res, status, body, headers);
 }
