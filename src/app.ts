@@ -24,7 +24,7 @@ import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
 import { refuseUpgrade } from './subscriptions/upgrade';
 import { Department } from './entities';
 import { buildVokiSchema } from './schema/build';
-import { requestLog } from './http/request-log';
+import { beginRequest } from './http/request-log';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { healthHandler } from './http/health';
 import { createGraphQLMiddleware } from './http/graphql';
@@ -97,11 +97,6 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     app.disable('x-powered-by');
     app.set('trust proxy', config.trustProxy);
     app.set('query parser', 'simple');
-    app.use(requestLog(log));
-    app.use((_req, res, next) => {
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      next();
-    });
     const corsHeaders = cors({
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
@@ -109,7 +104,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       exposedHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
     });
-    app.use(corsHeaders);
+    app.use((req, res, next) => beginRequest(log, corsHeaders as never, req, res, req.path, (id) => {
+      req.id = id;
+      next();
+    }));
     app.get('/health', healthHandler(db));
     app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
     const graphql = await createGraphQLMiddleware(schema, deps);

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from '../logger';
 import type { RestDoor } from './rest';
-import { beginRaw, rawCaller, type Middleware } from './raw';
+import { rawCaller, splitUrl } from './raw';
+import { beginRequest, type Middleware } from './request-log';
 
 /** GET routes under /api/v1 that Express serves itself (documents, downloads, the CSV export). */
 const EXPRESS_ONLY = /^\/api\/v1\/(openapi\.json|docs|calls\/export)\/?$|^\/api\/v1\/calls\/[^/]+\/(files\/[^/]+|recording)\/?$/;
@@ -16,14 +17,12 @@ const EXPRESS_ONLY = /^\/api\/v1\/(openapi\.json|docs|calls\/export)\/?$|^\/api\
 export function fastGet(door: RestDoor, log: Logger, cors: Middleware, trustProxy: boolean) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    const { path, search } = splitUrl(req);
     if (!path.startsWith('/api/v1/') || EXPRESS_ONLY.test(path)) return false;
     const found = door.route('GET', path);
     if (!found) return false;
-    beginRaw(log, cors, req, res, path, (id) => {
-      const query = q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) };
+    beginRequest(log, cors, req, res, path, (id) => {
+      const query = search === undefined ? {} : { ...parseQuery(search) };
       door.serve(found, { query, body: undefined }, rawCaller(req, trustProxy), id, res);
     });
     return true;

@@ -3,7 +3,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { AppError, toAppError } from '../errors';
 import { sendError } from '../rest-compat/respond';
 import { createContext, type Context, type ContextDeps } from '../context';
-import { beginRaw, rawCaller, type Middleware } from './raw';
+import { rawCaller, splitUrl } from './raw';
+import { beginRequest, type Middleware } from './request-log';
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
 
@@ -45,12 +46,10 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, cors: Middleware, trustProxy: boolean, limit: number) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST') return false;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    const { path, search } = splitUrl(req);
     if (path !== '/graphql' && path !== '/graphql/') return false;
     if (!JSON_TYPE.test(req.headers['content-type'] ?? '') || req.headers['content-encoding']) return false;
-    beginRaw(deps.log, cors, req, res, path, (id) => {
+    beginRequest(deps.log, cors, req, res, path, (id) => {
       void (async () => {
         let body: unknown;
         try {
@@ -61,7 +60,7 @@ export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, co
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
         const answer = await server.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: 'POST', headers, search: q < 0 ? '' : url.slice(q), body },
+          httpGraphQLRequest: { method: 'POST', headers, search: search === undefined ? '' : `?${search}`, body },
           context: async () => createContext(deps, rawCaller(req, trustProxy), id),
         });
         for (const [key, value] of answer.headers) res.setHeader(key, value);

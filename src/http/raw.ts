@@ -1,10 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { Caller } from '../context';
-import type { Logger } from '../logger';
-import { startRequest } from './request-log';
-
-export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 const trustAll = () => true;
 
@@ -18,12 +14,9 @@ export function rawCaller(req: IncomingMessage, trustProxy: boolean): Caller {
   };
 }
 
-/**
- * What every response gets before a handler runs, as Express's first middlewares give it: the
- * request id and log line, nosniff, CORS headers; then `run` with the request id.
- */
-export function beginRaw(log: Logger, cors: Middleware, req: IncomingMessage, res: ServerResponse, path: string, run: (requestId: string) => void) {
-  const id = startRequest(log, req, res, path);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  cors(req, res, () => run(id));
+/** The path and the query string (without its `?`) of a request's URL. */
+export function splitUrl(req: IncomingMessage): { path: string; search: string | undefined } {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, search: undefined } : { path: url.slice(0, q), search: url.slice(q + 1) };
 }
