@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { getVariableValues, type GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { runCompiled } from '../schema/compiled-operation';
 import { buildRestOperations, type RestOperation } from '../rest-compat/operations';
 import { REST_PREFIXES } from '../rest-compat/routes';
 import { buildVariables, type RestInput } from '../rest-compat/variables';
@@ -53,12 +54,8 @@ export function createRestDoor(schema: GraphQLSchema, deps: ContextDeps): RestDo
     route: (method, path) => match(operations, method, path),
     serve({ op, params }, request, caller, requestId, res) {
       const run = async () => {
-        const variables = buildVariables(schema, op.operation, { ...request, params });
-        const ctx = createContext(deps, caller, requestId);
-        // graphql-js reports bad variables in the words the error mapping reads field names from;
-        // graphql-jit's own coercion words them differently, so graphql-js checks first.
-        const coerced = getVariableValues(schema, op.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
-        const result = coerced.errors ? { errors: coerced.errors } : await op.compiled.query(null, ctx, variables);
+        const variables = buildVariables(schema, op.plan.operation, { ...request, params });
+        const result = await runCompiled(op.plan, createContext(deps, caller, requestId), variables);
         if (result.errors?.length) {
           const errors = result.errors as GraphQLError[];
           return fail(res, mergeErrors(errors.map(appErrorFrom)), errors[0]);

@@ -1,7 +1,7 @@
 import { createSofa } from 'sofa-api';
 import { buildOperationNodeForField, filterSchema } from '@graphql-tools/utils';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { Kind, OperationTypeNode, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { compileOperation, isCompiled, type CompiledOperation } from '../schema/compiled-operation';
 import { REST_ROUTES, type RestRoute } from './routes';
 import { toSnake } from './case';
 
@@ -9,9 +9,8 @@ import { toSnake } from './case';
 export interface RestOperation {
   route: RestRoute;
   field: string;
-  operation: OperationDefinitionNode;
   /** The route's operation compiled to a function (graphql-jit): no per-request planning. */
-  compiled: CompiledQuery;
+  plan: CompiledOperation;
   /** Path parameter names, in the order the pattern captures them. */
   params: string[];
   pattern: RegExp;
@@ -50,10 +49,10 @@ export function buildRestOperations(fullSchema: GraphQLSchema): RestOperation[] 
       circularReferenceDepth: sofa.depthLimit,
     });
     const document = snakeAliases({ kind: Kind.DOCUMENT, definitions: [operation] });
-    const compiled = compileQuery(schema, document);
-    if (!isCompiledQuery(compiled)) throw new Error(`REST route ${key} does not compile: ${compiled.errors?.map((e) => e.message).join('; ')}`);
+    const plan = compileOperation(schema, document);
+    if (!isCompiled(plan)) throw new Error(`REST route ${key} does not compile: ${plan.errors.map((e) => e.message).join('; ')}`);
     const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
     const pattern = new RegExp(`^/api${route.path.replace(/:\w+/g, '([^/]+)')}/?$`);
-    return { route, field, operation, compiled, params, pattern };
+    return { route, field, plan, params, pattern };
   });
 }
