@@ -1,5 +1,5 @@
 import { invalid } from '../errors';
-import type { CallFilters } from '../services/calls.service';
+import type { CallFilters } from '../services/call-rows';
 import { parseDate, toIsoSeconds } from '../schema/scalars';
 import { toCamel } from '../rest-compat/case';
 

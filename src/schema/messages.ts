@@ -1,5 +1,4 @@
 import { IsInt, Max, Min } from 'class-validator';
-
 /** Validation messages in the wording the published API uses. */
 export const BLANK = { message: "can't be blank" };
 export const atMost = (n: number) => ({ message: `must be at most ${n} characters` });

@@ -58,8 +58,9 @@ export function callConditions(scope: Scope, args: CallFilters): { where: string
     add('c.status = ?', args.status);
   }
   // A malformed id names no department or agent: the filter then matches nothing.
-  if (args.departmentId) add(isUuid(args.departmentId) ? 'c.department_id = ?' : 'false', ...(isUuid(args.departmentId) ? [args.departmentId.toLowerCase()] : []));
-  if (args.userId) add(isUuid(args.userId) ? 'c.user_id = ?' : 'false', ...(isUuid(args.userId) ? [args.userId.toLowerCase()] : []));
+  const byId = (column: string, id: string) => (isUuid(id) ? add(`${column} = ?`, id.toLowerCase()) : add('false'));
+  if (args.departmentId) byId('c.department_id', args.departmentId);
+  if (args.userId) byId('c.user_id', args.userId);
   if (args.dateFrom) add('c.inserted_at >= ?', args.dateFrom);
   if (args.dateTo) add('c.inserted_at <= ?', endOfDay(args.dateTo));
   if (args.search?.trim()) {

@@ -18,8 +18,6 @@ const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'ab
 /** "An assigned call", "A completed call": how 409 messages name the state a call is in. */
 export const callInState = (status: string) => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} call`;
 
-export type { CallFilters };
-
 /** Agents' handling of calls: every rule of the state table lives here or in the timers. */
 export class CallsService {
   constructor(private readonly events: CallEvents) {}
