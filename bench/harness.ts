@@ -45,20 +45,11 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   await admin(`create database ${dbName}`);
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
-  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, 'server.js')], {
-    env: {
-      ...process.env, DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0',
-      HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url: string = await new Promise((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).url));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  // Keep draining the server's stdout: a full pipe would block its synchronous log writes.
-  const logFile = join(tmpdir(), `${dbName}.log`);
-  child.stdout!.pipe(createWriteStream(logFile));
+  // Its stdout goes on being drained into a file: a full pipe would block its synchronous log writes.
+  const { url, child, stop } = await startProcess('server.js', {
+    DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0',
+    HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
+  }, { nodeArgs: ['--expose-gc'], logFile: join(tmpdir(), `${dbName}.log`) });
   return {
     url,
     databaseUrl: dbUrl.toString(),
@@ -71,21 +62,26 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       return { authorization: `Bearer ${signup.data.access_token}`, 'x-tenant': slug, 'content-type': 'application/json' };
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stop();
       await admin(`drop database if exists ${dbName} with (force)`);
     },
   };
 }
 
-/** Starts a bench helper process (built .js next to this one) that prints `{url, pid}` on its first line. */
-export async function startProcess(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(__dirname, file)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts a bench process (built .js next to this one) that prints `{url, pid}` on its first line;
+ * the rest of its stdout is drained, into `logFile` when given.
+ */
+export async function startProcess(
+  file: string, env: Record<string, string>, options: { nodeArgs?: string[]; logFile?: string } = {},
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(__dirname, file)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url: string = await new Promise((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).url));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
-  child.stdout!.resume();
+  if (options.logFile) child.stdout!.pipe(createWriteStream(options.logFile));
+  else child.stdout!.resume();
   return {
     url,
     child,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
+import { snakeKeys } from '../src/rest-compat/case';
 import { cpuMicros, json, median, startBenchServer, startProcess } from './harness';
 
 /**
@@ -19,12 +20,6 @@ const CALLS = `query($pageSize: Int) { calls(pageSize: $pageSize) { data { id st
   duration waitTime rating notes hasRecording startedAt completedAt insertedAt } meta { currentPage pageSize totalPages totalCount } } }`;
 
 interface Variant { name: string; process: 'voki' | 'peer'; method: 'GET' | 'POST'; path: string; body?: string; auth: boolean }
-
-const snake = (v: unknown): unknown => {
-  if (Array.isArray(v)) return v.map(snake);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(x)]));
-  return v;
-};
 
 async function main() {
   const secret = randomBytes(48).toString('base64url');
@@ -69,7 +64,7 @@ async function main() {
       if (peerText !== restText) throw new Error(`peer and REST ${list} differ:\n${peerText}\n${restText}`);
       const rest = JSON.parse(restText);
       if (rest.data.length !== 20) throw new Error(`${list}: expected 20 rows, got ${rest.data.length}`);
-      if (!isDeepStrictEqual(snake(JSON.parse(gqlText).data[list]), rest)) throw new Error(`GraphQL ${list} differs from REST:\n${gqlText}`);
+      if (!isDeepStrictEqual(snakeKeys(JSON.parse(gqlText).data[list]), rest)) throw new Error(`GraphQL ${list} differs from REST:\n${gqlText}`);
     }
 
     const run = (v: Variant, duration: number) => autocannon({
