@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../helpers/http';
 import { spawnServer } from '../helpers/process';
+import { eventually } from '../helpers/sockets';
 
 const PASSWORD = 'embedded-password-1';
 let dataDir: string;
@@ -25,16 +26,6 @@ function postgresOf(dir: string): number[] {
     }
   }
   return pids;
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, done: (v: T) => boolean, limitMs = 30000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_URL)', () => {
@@ -94,7 +85,7 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
     expect((await api.post('/api/v1/departments', { name: 'Before kill' }, auth)).status).toBe(201);
 
     server.child.kill('SIGKILL');
-    await until('postgres processes after the server was killed', () => postgresOf(dir), (pids) => pids.length === 0);
+    await eventually(() => postgresOf(dir).length === 0, 30000, 'the postgres processes to end after the server was killed');
 
     const next = await spawnServer({ DATA_DIR: dataDir });
     try {
@@ -113,8 +104,11 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
       const api = new Api(server.url);
       const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(postmaster, 'SIGKILL');
-      await until('the restart in the log', () => server.output(), (out) => out.includes('"msg":"the embedded PostgreSQL is back"'));
-      const health = await until('health after the restart', () => api.get('/health'), (r) => r.status === 200);
+      await eventually(() => server.output().includes('"msg":"the embedded PostgreSQL is back"'), 30000, 'the restart in the log');
+      const health = await eventually(async () => {
+        const res = await api.get('/health');
+        return res.status === 200 && res;
+      }, 30000, 'health after the restart');
       expect(health.body).toEqual({ status: 'ok' });
       expect(server.output()).toContain('"msg":"the embedded PostgreSQL stopped unexpectedly: restarting it"');
       const login = await api.post('/api/auth/login', { email: 'em@bed.test', password: PASSWORD, tenant: 'embedded' });
