@@ -1,7 +1,7 @@
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 import { RESOLVERS } from '../resolvers';
 import { DateTimeScalar } from './scalars';
 import type { Context } from '../context';
@@ -24,6 +24,21 @@ const REFERENCE_RESOLVERS = {
   Department: async (ref: { id: string }, ctx: Context) => ctx.services.departments.get(await ctx.scope(), ref.id),
 };
 
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * type-graphql gives every plain property of an object type a resolver of its own, there to run
+ * field middlewares and auth checks, which this schema has none of (no @FieldResolver,
+ * @UseMiddleware or @Authorized anywhere). Without those wrappers graphql-jit reads the property
+ * inline: a list of 20 calls makes 340 fewer resolver calls.
+ */
+function dropPropertyResolvers(schema: GraphQLSchema, resolvers: Record<string, Record<string, unknown>>) {
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    if (ROOT_TYPES.has(typeName) || !isObjectType(schema.getType(typeName))) continue;
+    for (const name of Object.keys(fields)) if (!name.startsWith('__')) delete fields[name];
+  }
+}
+
 /**
  * The one schema every door serves. type-graphql builds it from the classes (validation
  * included), and it is re-wrapped as an Apollo Federation 2 subgraph with @key on User and
@@ -39,6 +54,7 @@ export async function buildVokiSchema(): Promise<GraphQLSchema> {
     pubSub: UNUSED_PUBSUB,
   });
   const resolvers = createResolversMap(base) as Record<string, Record<string, unknown>>;
+  dropPropertyResolvers(base, resolvers);
   for (const [type, resolve] of Object.entries(REFERENCE_RESOLVERS)) {
     resolvers[type] = { ...resolvers[type], __resolveReference: resolve };
   }
