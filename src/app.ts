@@ -132,7 +132,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
     // The hot doors on plain node:http; Express serves everything they leave.
     const fastRest = fastGet(restDoor, log, corsHeaders as never, config.trustProxy);
-    const fastGraph = fastGraphQL(graphql.server, deps, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
+    const fastGraph = fastGraphQL(graphql, deps, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const httpServer = http.createServer((req, res) => {
       if (!fastRest(req, res) && !fastGraph(req, res)) app(req, res);
     });

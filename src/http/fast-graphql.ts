@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { AppError, toAppError } from '../errors';
 import { sendError } from '../rest-compat/respond';
 import { createContext, type Context, type ContextDeps } from '../context';
+import { runCompiled, type CompiledOperation } from '../schema/compiled-operation';
+import { formatError, type GraphQLDoor } from './graphql';
+import type { KnownOperations } from './known-operations';
 import { rawCaller, splitUrl } from './raw';
 import { beginRequest, type Middleware } from './request-log';
 
@@ -37,13 +40,45 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
+type Body = { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A request Apollo would answer in one JSON result, for a document it has already accepted. */
+function knownPlan(known: KnownOperations, req: IncomingMessage, body: unknown): CompiledOperation | undefined {
+  if (!isPlainObject(body) || typeof body.query !== 'string' || 'extensions' in body) return undefined;
+  if (body.variables != null && !isPlainObject(body.variables)) return undefined;
+  if (body.operationName != null && typeof body.operationName !== 'string') return undefined;
+  const accept = req.headers.accept;
+  if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return undefined;
+  return known.find(body.query, body.operationName as string | null | undefined);
+}
+
+/**
+ * Runs a known document's plan and answers as Apollo does (fields in its order, errors through
+ * the same formatError, status 200). Returns false when the variables do not fit the operation:
+ * nothing has run then, and Apollo words that error and answers it with 400.
+ */
+async function answerKnown(plan: CompiledOperation, body: Body, context: Context, format: ReturnType<typeof formatError>, res: ServerResponse) {
+  const result = await runCompiled(plan, context, body.variables ?? {});
+  if (!('data' in result)) return false;
+  const errors = result.errors?.map((error) => format({
+    ...error.toJSON(), extensions: { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' },
+  }, error));
+  const text = `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+  return true;
+}
+
 /**
  * GraphQL POSTs with a JSON body on plain node:http, ahead of Express: the same request id, log
- * line and headers, the same body limit and error shapes, then Apollo's own HTTP entry point
- * (what its Express integration calls). Other content types, GETs and compressed bodies are left
- * to Express.
+ * line and headers, the same body limit and error shapes. A document Apollo has already accepted
+ * runs its compiled plan directly; any other goes through Apollo's own HTTP entry point (what its
+ * Express integration calls). Other content types, GETs and compressed bodies are left to Express.
  */
-export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, cors: Middleware, trustProxy: boolean, limit: number) {
+export function fastGraphQL(graphql: GraphQLDoor, deps: ContextDeps, cors: Middleware, trustProxy: boolean, limit: number) {
+  const format = formatError(deps.log);
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST') return false;
     const { path, search } = splitUrl(req);
@@ -57,11 +92,14 @@ export function fastGraphQL(server: ApolloServer<Context>, deps: ContextDeps, co
         } catch (error) {
           return sendError(res, toAppError(error));
         }
+        const context = () => createContext(deps, rawCaller(req, trustProxy), id);
+        const plan = search === undefined ? knownPlan(graphql.known, req, body) : undefined;
+        if (plan && await answerKnown(plan, body as Body, context(), format, res)) return;
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-        const answer = await server.executeHTTPGraphQLRequest({
+        const answer = await graphql.server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: 'POST', headers, search: search === undefined ? '' : `?${search}`, body },
-          context: async () => createContext(deps, rawCaller(req, trustProxy), id),
+          context: async () => context(),
         });
         for (const [key, value] of answer.headers) res.setHeader(key, value);
         res.statusCode = answer.status ?? 200;

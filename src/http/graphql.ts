@@ -12,6 +12,7 @@ import { appErrorFrom } from '../schema/errors';
 import { createContext, type Context, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { jitGateway } from './jit-gateway';
+import { KnownOperations } from './known-operations';
 import type { Logger } from '../logger';
 
 /**
@@ -47,10 +48,18 @@ export function formatError(log: Logger) {
   };
 }
 
-export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: ContextDeps, extraPlugins: ApolloServerPlugin<Context>[] = []) {
+/** Apollo, the Express middleware in front of it, and the documents it has accepted so far. */
+export interface GraphQLDoor {
+  server: ApolloServer<Context>;
+  middleware: RequestHandler;
+  known: KnownOperations;
+}
+
+export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: ContextDeps, extraPlugins: ApolloServerPlugin<Context>[] = []): Promise<GraphQLDoor> {
+  const known = new KnownOperations();
   const armor = new ApolloArmor(QUERY_LIMITS).protect();
   const server = new ApolloServer<Context>({
-    gateway: jitGateway(schema) as never,
+    gateway: jitGateway(schema, known) as never,
     ...armor,
     // Cache-control hints are not used; the plugin would wrap every field resolver to collect them.
     plugins: [
@@ -71,5 +80,5 @@ export async function createGraphQLMiddleware(schema: GraphQLSchema, deps: Conte
     context: async ({ req }) =>
       createContext(deps, callerOf(req), req.id),
   }) as RequestHandler;
-  return { server, middleware };
+  return { server, middleware, known };
 }

@@ -1,8 +1,10 @@
 import { execute, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { KnownOperations } from './known-operations';
 import { compileOperation, isCompiled, runCompiled, type CompiledOperation } from '../schema/compiled-operation';
 
 interface GatewayRequestContext {
   document: DocumentNode;
+  source: string;
   operationName?: string | null;
   request: { variables?: Record<string, unknown> };
   context: unknown;
@@ -11,9 +13,10 @@ interface GatewayRequestContext {
 /**
  * Apollo's executor slot (its gateway interface) filled with graphql-jit: each distinct document
  * (Apollo already keeps parsed, validated documents by query text) is compiled once and then
- * runs as a plain function. Introspection and anything jit cannot compile run on graphql-js.
+ * runs as a plain function, and is remembered in `known` by its text for the next request.
+ * Introspection and anything jit cannot compile run on graphql-js.
  */
-export function jitGateway(schema: GraphQLSchema) {
+export function jitGateway(schema: GraphQLSchema, known: KnownOperations) {
   const plans = new WeakMap<DocumentNode, Map<string, CompiledOperation | null>>();
   const plan = (document: DocumentNode, operationName: string) => {
     let byName = plans.get(document);
@@ -27,10 +30,13 @@ export function jitGateway(schema: GraphQLSchema) {
     return byName.get(operationName)!;
   };
 
-  const executor = async ({ document, operationName, request, context }: GatewayRequestContext): Promise<ExecutionResult> => {
+  const executor = async ({ document, source, operationName, request, context }: GatewayRequestContext): Promise<ExecutionResult> => {
     const variables = request.variables ?? {};
     const compiled = plan(document, operationName ?? '');
-    if (compiled) return runCompiled(compiled, context, variables);
+    if (compiled) {
+      known.remember(source, operationName, compiled);
+      return runCompiled(compiled, context, variables);
+    }
     return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
   };
 
