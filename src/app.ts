@@ -29,7 +29,7 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { healthHandler } from './http/health';
 import { createGraphQLMiddleware } from './http/graphql';
 import { createRestDoor, createRestMiddleware } from './http/rest';
-import { fastGet } from './http/fast-get';
+import { fastRest } from './http/fast-rest';
 import { fastGraphQL } from './http/fast-graphql';
 import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
@@ -131,10 +131,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.push(() => phoenix.close(), () => graphqlWs.close());
 
     // The hot doors on plain node:http; Express serves everything they leave.
-    const fastRest = fastGet(restDoor, log, corsHeaders as never, config.trustProxy);
+    const restFast = fastRest(restDoor, log, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const fastGraph = fastGraphQL(graphql, deps, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const httpServer = http.createServer((req, res) => {
-      if (!fastRest(req, res) && !fastGraph(req, res)) app(req, res);
+      if (!restFast(req, res) && !fastGraph(req, res)) app(req, res);
     });
     httpServer.keepAliveTimeout = 5000;
     httpServer.on('upgrade', (req, socket, head) => {

@@ -1,44 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { AppError, toAppError } from '../errors';
+import { toAppError } from '../errors';
 import { sendError } from '../rest-compat/respond';
 import { createContext, type Context, type ContextDeps } from '../context';
 import { runCompiled, type CompiledOperation } from '../schema/compiled-operation';
 import { formatError, type GraphQLDoor } from './graphql';
 import type { KnownOperations } from './known-operations';
-import { rawCaller, splitUrl } from './raw';
+import { isJsonRequest, rawCaller, readJson, splitUrl } from './raw';
 import { beginRequest, type Middleware } from './request-log';
-
-const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
-
-/** The body as express.json reads it: at most `limit` bytes, an empty body as {}, else JSON. */
-function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) return reject(new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large'));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large'));
-      } else chunks.push(chunk);
-    });
-    req.on('error', () => reject(new AppError('BAD_REQUEST', 'Request aborted')));
-    req.on('end', () => {
-      if (size > limit) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (!text.trim()) return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new AppError('BAD_REQUEST', 'Malformed JSON in request body'));
-      }
-    });
-  });
-}
 
 type Body = { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
 
@@ -83,7 +52,7 @@ export function fastGraphQL(graphql: GraphQLDoor, deps: ContextDeps, cors: Middl
     if (req.method !== 'POST') return false;
     const { path, search } = splitUrl(req);
     if (path !== '/graphql' && path !== '/graphql/') return false;
-    if (!JSON_TYPE.test(req.headers['content-type'] ?? '') || req.headers['content-encoding']) return false;
+    if (!isJsonRequest(req)) return false;
     beginRequest(deps.log, cors, req, res, path, (id) => {
       void (async () => {
         let body: unknown;

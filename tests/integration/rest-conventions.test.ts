@@ -78,6 +78,18 @@ describe('bodies', () => {
     expect(broken.body).toEqual({ errors: { detail: 'Malformed JSON in request body' } });
   });
 
+  it('a bare JSON string, number or null is malformed → 400, whichever path reads the body', async () => {
+    // application/json is read by the fast path (http/fast-rest.ts), application/*+json by Express.
+    for (const type of ['application/json', 'application/merge-patch+json']) {
+      for (const raw of ['"tag"', '42', 'null']) {
+        for (const path of ['/api/v1/tags', '/graphql']) {
+          const res = await api.request('POST', path, { raw, auth: t.attendant, headers: { 'content-type': type } });
+          expect({ type, raw, path, status: res.status, body: res.body }).toEqual({ type, raw, path, status: 400, body: { errors: { detail: 'Malformed JSON in request body' } } });
+        }
+      }
+    }
+  });
+
   it('a body over the limit → 413 in the error shape, and nothing is created', async () => {
     const res = await api.post('/api/v1/tags', { name: 'big', padding: 'z'.repeat(70 * 1024) }, t.attendant);
     expect(res.status).toBe(413);
