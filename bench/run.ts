@@ -78,6 +78,9 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       for (const v of variants) {
         const child: ChildProcess = target(v).child;
+        // A process that sat idle while the others were measured has shrunk its heap and cooled
+        // its caches: one unmeasured second first, for every variant alike.
+        await run(v, 1);
         const before = cpuMicros(child.pid!);
         const r = await run(v, DURATION);
         const cpu = cpuMicros(child.pid!) - before;
@@ -87,14 +90,16 @@ async function main() {
     }
     const at = (name: string) => ({ rps: median(samples[name].map((s) => s.rps)), cpu: median(samples[name].map((s) => s.cpu)) });
 
-    console.log(`\nServer CPU per request, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION}s; 20-row pages\n`);
+    console.log(`\nServer CPU per request, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION}s (each after 1s unmeasured); 20-row pages\n`);
     console.log('variant                  req/s   CPU µs/req');
     for (const v of variants) {
       const r = at(v.name);
       console.log(`${v.name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)}   ${r.cpu.toFixed(0).padStart(10)}`);
     }
+    // Each round's ratio compares figures taken seconds apart; the median of those is steadier
+    // than a ratio of medians when the machine's load drifts during the run.
     const ratio = (a: string, b: string, limit: number) => {
-      const x = at(a).cpu / at(b).cpu;
+      const x = median(samples[a].map((s, i) => s.cpu / samples[b][i].cpu));
       console.log(`${`${a} / ${b}`.padEnd(44)} ${x.toFixed(2).padStart(5)}x   (target <= ${limit}x) ${x <= limit ? 'ok' : 'OVER'}`);
     };
     console.log('');
