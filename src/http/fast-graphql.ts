@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import { toAppError } from '../errors';
 import { sendError } from '../rest-compat/respond';
+import { isPlainObject } from '../rest-compat/case';
 import { createContext, type Context, type ContextDeps } from '../context';
 import { runCompiled, type CompiledOperation } from '../schema/compiled-operation';
 import { formatError, type GraphQLDoor } from './graphql';
@@ -10,8 +11,6 @@ import { isJsonRequest, rawCaller, readJson, splitUrl } from './raw';
 import { beginRequest, type Middleware } from './request-log';
 
 type Body = { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A request Apollo would answer in one JSON result, for a document it has already accepted. */
 function knownPlan(known: KnownOperations, req: IncomingMessage, body: unknown): CompiledOperation | undefined {

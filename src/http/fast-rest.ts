@@ -28,9 +28,10 @@ export function fastRest(door: RestDoor, log: Logger, cors: Middleware, trustPro
     if (!found) return false;
     beginRequest(log, cors, req, res, path, (id) => {
       const query = search === undefined ? {} : { ...parseQuery(search) };
-      if (method === 'GET') return door.serve(found, { query, body: undefined }, rawCaller(req, trustProxy), id, res);
+      const caller = rawCaller(req, trustProxy);
+      if (method === 'GET') return door.serve(found, { query, body: undefined }, caller, id, res);
       readJson(req, limit).then(
-        (body) => door.serve(found, { query, body }, rawCaller(req, trustProxy), id, res),
+        (body) => door.serve(found, { query, body }, caller, id, res),
         (error) => sendError(res, toAppError(error)),
       );
     });
