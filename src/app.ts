@@ -18,7 +18,7 @@ import { LocalEventBus, type EventBus } from './events/event-bus';
 import { RedisEventBus } from './events/redis-event-bus';
 import { MemoryPresenceBackend } from './presence/memory-backend';
 import { RedisPresenceBackend } from './presence/redis-backend';
-import { NoMediaGateway } from './sfu/media-gateway';
+import { startMedia, type Media } from './sfu/start';
 import { PhoenixEndpoint } from './subscriptions/phoenix/server';
 import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
 import { refuseUpgrade } from './subscriptions/upgrade';
@@ -44,6 +44,7 @@ export interface VokiServer {
   httpServer: http.Server;
   db: Database;
   deps: ContextDeps;
+  media: Media;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes. */
   close(): Promise<void>;
 }
@@ -72,11 +73,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.push(() => bus.close());
     const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
     undo.push(() => presenceBackend.close());
+    const media = await startMedia(config, bus, fork, log, redis ? { redis, instanceId } : undefined);
+    undo.push(() => media.close());
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
       turnSecret: config.turnSecret, turnUrls: config.turnUrls,
       dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
-    }, { bus, presenceBackend, instanceId, media: new NoMediaGateway(), fork, log });
+    }, { bus, presenceBackend, instanceId, media: media.gateway, fork, log });
     const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
     const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
     const timers = startCallTimers(
@@ -108,7 +111,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       req.id = id;
       next();
     }));
-    app.get('/health', healthHandler(db));
+    app.get('/health', healthHandler(db, media.status));
     app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
     const graphql = await createGraphQLMiddleware(schema, deps);
     undo.push(() => graphql.server.stop());
@@ -168,6 +171,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         clearTimeout(timer);
         await graphql.server.stop();
         await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
+        await media.close();
         await presenceBackend.close();
         await bus.close();
         redis?.disconnect();
@@ -175,7 +179,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         log.info('voki stopped');
       })());
 
-    return { url, httpServer, db, deps, phoenix, bus, close };
+    return { url, httpServer, db, deps, phoenix, bus, media, close };
   } catch (error) {
     for (const step of undo.reverse()) await Promise.resolve().then(step).catch(() => undefined);
     throw error;

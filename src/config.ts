@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import { isIP } from 'node:net';
+import { availableParallelism, networkInterfaces } from 'node:os';
 
 /** Everything the server reads from its environment, resolved once at start. */
 export interface Config {
@@ -48,6 +50,23 @@ export interface Config {
   wsAllowedOrigins: '*' | string[];
   /** How long a crashed instance's presences outlive it (with Redis). */
   presenceLeaseMs: number;
+  /** mediasoup workers of this instance: `MEDIA=off` runs without media. */
+  media: { enabled: boolean; workers: number; listenIp: string; announcedAddress: string; port: number };
+}
+
+/**
+ * The address browsers are told to send media to: MEDIA_ANNOUNCED_ADDRESS, else PUBLIC_URL's host
+ * when it is an IP address (127.0.0.1 for localhost), else this machine's first external IPv4.
+ */
+function announcedAddress(env: Env, publicUrl: string): string {
+  if (env.MEDIA_ANNOUNCED_ADDRESS) return env.MEDIA_ANNOUNCED_ADDRESS;
+  const listen = env.MEDIA_LISTEN_IP;
+  if (listen && listen !== '0.0.0.0' && listen !== '::') return listen;
+  const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost') return '127.0.0.1';
+  if (isIP(host)) return host;
+  const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  return external?.address ?? '127.0.0.1';
 }
 
 function originList(raw: string | undefined): '*' | string[] | undefined {
@@ -142,5 +161,12 @@ export function loadConfig(env: Env = process.env): Config {
     wsMessagesPerSecond: intFrom(env, 'WS_RATE', 50) || 50,
     wsAllowedOrigins: originList(env.WS_ALLOWED_ORIGINS) ?? originList(env.CORS_ORIGINS) ?? '*',
     presenceLeaseMs: intFrom(env, 'PRESENCE_LEASE_MS', 15000) || 15000,
+    media: {
+      enabled: !/^(0|off|false|no)$/i.test(env.MEDIA ?? ''),
+      workers: intFrom(env, 'MEDIA_WORKERS', availableParallelism()) || 1,
+      listenIp: env.MEDIA_LISTEN_IP || '0.0.0.0',
+      announcedAddress: announcedAddress(env, publicUrl),
+      port: intFrom(env, 'MEDIA_PORT', 40000),
+    },
   };
 }

@@ -33,6 +33,8 @@ export interface EventCatalog {
     barge_start: Supervisor;
     signal: { type: 'offer' | 'answer'; sdp: string };
     ice_candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null };
+    /** The SFU lost this participant's media (its worker died): close the RTCPeerConnection and offer afresh. */
+    media_reset: { reason: string };
   };
   presence: {
     presence_state: PresenceState;

@@ -4,7 +4,7 @@ import type { PresenceBackend, PresenceEntry } from './presence-types';
 const DEPARTMENTS = 'voki:presence:departments';
 const deptKey = (departmentId: string) => `voki:presence:dept:${departmentId}`;
 const userKey = (userId: string) => `voki:presence:user:${userId}`;
-const leaseKey = (instance: string) => `voki:presence:instance:${instance}`;
+export const leaseKey = (instance: string) => `voki:presence:instance:${instance}`;
 
 /**
  * Presences in Redis: one hash per department (phx_ref → entry) and a lease per instance.

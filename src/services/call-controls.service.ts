@@ -28,7 +28,8 @@ export class CallControlsService {
     if (!['offer', 'answer'].includes(message?.type) || typeof message.sdp !== 'string' || !message.sdp) {
       throw invalid({ type: ['must be offer or answer, with an sdp'] });
     }
-    const { who } = await requireCall(scopedEm(this.fork, principal), principal, callId);
+    const { call, who } = await requireCall(scopedEm(this.fork, principal), principal, callId);
+    if (call.status !== 'assigned' && call.status !== 'active') throw conflict(`${callInState(call.status)}: media flows only once it is assigned`);
     await this.media.signal(who, { type: message.type, sdp: message.sdp });
     return true;
   }
@@ -65,7 +66,7 @@ export class CallControlsService {
     if (call.status !== 'active') throw conflict(`${callInState(call.status)} cannot be supervised`);
     const agentId = call.user?.id ?? null;
     const supervisor: MediaParticipant = { tenantId: call.tenantId, callId: call.id, participantId: scope.actor.userId, role: scope.actor.role };
-    await this.media.supervise(supervisor, mode, agentId);
+    await this.media.supervise(supervisor, mode);
     this.bus.publish(event('call', call.id, `${mode}_start`, { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name }, agentId ? { to: agentId } : {}));
     return { callId: call.id, mode, supervisorId: scope.actor.userId };
   }

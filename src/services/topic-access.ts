@@ -52,9 +52,10 @@ export async function requireCall(em: EntityManager, principal: Principal, callI
   const tenantId = call.tenantId;
   if (principal.kind === 'customer') {
     if (principal.customer.callId !== call.id) throw unauthorized();
-    return { call, name: principal.customer.name, who: { tenantId, callId: call.id, participantId: principal.customer.customerId, role: 'customer' } };
+    return { call, name: principal.customer.name, who: { tenantId, callId: call.id, participantId: principal.customer.customerId, role: 'customer', seat: 'customer' } };
   }
   const { actor } = principal;
   if (call.user?.id !== actor.userId && !atLeast(actor.role, 'supervisor')) throw unauthorized();
-  return { call, name: actor.name, who: { tenantId, callId: call.id, participantId: actor.userId, role: actor.role } };
+  const seat = call.user?.id === actor.userId ? 'agent' : 'supervisor';
+  return { call, name: actor.name, who: { tenantId, callId: call.id, participantId: actor.userId, role: actor.role, seat } };
 }

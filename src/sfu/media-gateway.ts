@@ -7,6 +7,8 @@ export interface MediaParticipant {
   /** The user id, or the customer id. */
   participantId: string;
   role: string;
+  /** Where the participant sits in this call: its customer, its agent, or a supervisor. */
+  seat?: 'customer' | 'agent' | 'supervisor';
 }
 
 export interface SdpMessage { type: 'offer' | 'answer'; sdp: string }
@@ -22,7 +24,9 @@ export interface MediaGateway {
   mute(from: MediaParticipant, kind: 'audio' | 'video', muted: boolean): Promise<void>;
   participantLeft(who: MediaParticipant): Promise<void>;
   /** monitor: hears both, says nothing; whisper: only the agent hears; barge: both hear. */
-  supervise(supervisor: MediaParticipant, mode: SupervisionMode, agentId: string | null): Promise<void>;
+  supervise(supervisor: MediaParticipant, mode: SupervisionMode | null): Promise<void>;
+  /** The call is over: its room closes, wherever it runs. */
+  end(callId: string): Promise<void>;
 }
 
 export type SupervisionMode = 'monitor' | 'whisper' | 'barge';
@@ -38,4 +42,5 @@ export class NoMediaGateway implements MediaGateway {
   async mute(): Promise<void> {}
   async participantLeft(): Promise<void> {}
   async supervise(): Promise<void> {}
+  async end(): Promise<void> {}
 }

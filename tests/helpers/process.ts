@@ -12,13 +12,16 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** One media worker on free loopback ports, so several servers can run on one machine. */
+const MEDIA = { MEDIA_WORKERS: '1', MEDIA_PORT: '0', MEDIA_LISTEN_IP: '127.0.0.1' };
+
 /**
  * Starts the built server as `npm start` does, with the given environment on top of a clean
  * one (no DATABASE_URL or REDIS_URL leak in from CI), and waits for its "listening" line.
  */
 export function spawnServer(env: Record<string, string>, timeoutMs = 60000): Promise<ServerProcess> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'REDIS_URL', 'NODE_OPTIONS', 'JWT_SECRET'].includes(k)));
-  const child = spawn(process.execPath, [MAIN], { env: { ...base, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], { env: { ...base, PORT: '0', HOST: '127.0.0.1', ...MEDIA, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

@@ -19,7 +19,9 @@ const configFor = (databaseUrl: string, dataDir: string, env: Record<string, str
   PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, DB_POOL_SIZE: '5',
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   // Tests send many requests from one address; the rate-limit tests turn limits back on.
-  RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
+  RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0',
+  // One media worker on loopback, on whatever ports are free, so test servers can run side by side.
+  MEDIA_WORKERS: '1', MEDIA_LISTEN_IP: '127.0.0.1', MEDIA_PORT: '0', ...env,
 });
 
 /**

@@ -126,10 +126,10 @@ describe('routing', () => {
 });
 
 describe('GET /health', () => {
-  it('200 {"status":"ok"} while the database answers', async () => {
+  it('200 {"status":"ok","media":"ok"} while the database answers and the SFU runs', async () => {
     const res = await api.get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', media: 'ok' });
   });
 });
 

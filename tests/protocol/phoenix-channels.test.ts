@@ -117,8 +117,8 @@ describe('queue and call channels through the official phoenix client', () => {
     const bad = await push(call, 'mute', { type: 'smell', muted: true });
     expect(bad.status).toBe('error');
     expect(bad.response).toMatchObject({ code: 'BAD_USER_INPUT', errors: { type: ['must be audio or video'] } });
-    const noMedia = await push(call, 'signal', { type: 'offer', sdp: 'v=0\r\n' });
-    expect(noMedia).toEqual({ status: 'error', response: { reason: 'Media server not available', code: 'SERVICE_UNAVAILABLE' } });
+    const tooEarly = await push(call, 'signal', { type: 'offer', sdp: 'v=0\r\n' });
+    expect(tooEarly).toEqual({ status: 'error', response: { reason: 'A queued call: media flows only once it is assigned', code: 'CONFLICT' } });
     const unknown = await push(call, 'dance', {});
     expect(unknown).toEqual({ status: 'error', response: { reason: 'unknown event dance' } });
   });
