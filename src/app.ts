@@ -18,6 +18,7 @@ import { LocalEventBus, type EventBus } from './events/event-bus';
 import { RedisEventBus } from './events/redis-event-bus';
 import { MemoryPresenceBackend } from './presence/memory-backend';
 import { RedisPresenceBackend } from './presence/redis-backend';
+import { MemoryCallConnections, RedisCallConnections } from './presence/call-connections';
 import { startMedia, type Media } from './sfu/start';
 import { PhoenixEndpoint } from './subscriptions/phoenix/server';
 import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
@@ -73,13 +74,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.push(() => bus.close());
     const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
     undo.push(() => presenceBackend.close());
+    const connections = redis ? new RedisCallConnections(redis, instanceId) : new MemoryCallConnections();
     const media = await startMedia(config, bus, fork, log, redis ? { redis, instanceId } : undefined);
     undo.push(() => media.close());
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
       turnSecret: config.turnSecret, turnUrls: config.turnUrls,
       dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
-    }, { bus, presenceBackend, instanceId, media: media.gateway, fork, log });
+    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, fork, log });
     const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
     const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
     const timers = startCallTimers(

@@ -1,8 +1,12 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { ormOptions } from '../../mikro-orm.config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/postgres';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+
+/** Any fixed number; names the migration lock among the database's advisory locks. */
+const MIGRATION_LOCK = 72_4201;
 
 export interface Database {
   orm: MikroORM;
@@ -30,8 +34,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL 17');
   }
   const orm = await MikroORM.init(ormOptions(url, config.dbPoolSize, log));
-  const applied = await orm.getMigrator().up();
-  if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  await migrateAlone(url, async () => {
+    const applied = await orm.getMigrator().up();
+    if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  });
   return {
     orm,
     embedded: !!embedded,
@@ -48,4 +54,16 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
       await embedded?.stop();
     },
   };
+}
+
+/** Several instances may start at once on a fresh database: one migrates while the others wait for it. */
+async function migrateAlone(url: string, migrate: () => Promise<void>) {
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate();
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { EventBus } from '../events/event-bus';
 import type { PresenceBackend } from '../presence/presence-types';
 import type { MediaGateway } from '../sfu/media-gateway';
+import type { CallConnections } from '../presence/call-connections';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 import { DepartmentsService } from './departments.service';
@@ -43,6 +44,8 @@ export interface RealtimeDeps {
   /** Names this process in presence entries, so its death can expire them. */
   instanceId: string;
   media: MediaGateway;
+  /** Which participants have a socket open on which call, on any instance. */
+  connections: CallConnections;
   /** A fresh EntityManager for work that happens outside any request. */
   fork: () => EntityManager;
   log: Logger;
@@ -74,7 +77,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     queue,
     notifier,
     events,
-    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.fork, rt.log),
+    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.connections, rt.fork, rt.log),
     callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
   };

@@ -7,6 +7,7 @@ import { parseTopic } from '../events/topics';
 import { event } from '../events/catalog';
 import { busIterator, type BusIterator } from '../events/bus-iterator';
 import type { MediaGateway, MediaParticipant } from '../sfu/media-gateway';
+import type { CallConnections } from '../presence/call-connections';
 import type { Logger } from '../logger';
 import type { PresenceService } from './presence.service';
 import type { QueueMath } from './queue';
@@ -34,8 +35,6 @@ export const unmatchedTopic = () => new AppError('NOT_FOUND', 'unmatched topic')
 export class RealtimeService {
   /** callId → this instance's open customer sockets; they keep the queued call alive. */
   private readonly customersOnline = new Map<string, number>();
-  /** `callId participantId` → this instance's open sessions of that participant. */
-  private readonly participants = new Map<string, number>();
   private toucher?: { stop(): Promise<void> };
 
   constructor(
@@ -43,6 +42,7 @@ export class RealtimeService {
     private readonly presence: PresenceService,
     private readonly queue: QueueMath,
     private readonly media: MediaGateway,
+    private readonly connections: CallConnections,
     private readonly fork: () => EntityManager,
     private readonly log: Logger,
   ) {}
@@ -93,16 +93,15 @@ export class RealtimeService {
       const s = await this.queue.standing(em, call.tenantId, { id: call.id, insertedAt: call.insertedAt, departmentId: call.department.id });
       initial.push(event('call', call.id, 'queue_position', { position: s.position, estimated_wait_time: s.estimatedWaitTime }));
     }
-    // Counted only once nothing can fail any more, so a failed join leaves no trace.
-    const key = `${call.id} ${who.participantId}`;
-    this.participants.set(key, (this.participants.get(key) ?? 0) + 1);
+    // Counted only once nothing else can fail, so a failed join leaves no trace.
+    await this.connections.add(call.id, who.participantId, connectionId);
     if (customerWaiting) this.customersOnline.set(call.id, (this.customersOnline.get(call.id) ?? 0) + 1);
     this.bus.publish(event('call', call.id, 'participant_joined', { user_id: who.participantId, name, role: who.role }, { exclude: connectionId }));
     return {
       topic, participantId: who.participantId, initial,
       close: async (how) => {
         if (customerWaiting) decrement(this.customersOnline, call.id);
-        const stillHere = decrement(this.participants, key) > 0;
+        const stillHere = (await this.connections.remove(call.id, who.participantId, connectionId).catch(() => 0)) > 0;
         if (how === 'dropped' && !stillHere && (await this.startGrace(call.id, who))) return;
         this.bus.publish(event('call', call.id, 'participant_left', { user_id: who.participantId }));
         await this.media.participantLeft(who).catch(() => undefined);

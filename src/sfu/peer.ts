@@ -99,14 +99,20 @@ export class Peer {
     return true;
   }
 
-  /** Stops sending `producerId` to this peer; its m-line stays, rejected. */
+  /**
+   * Stops sending `producerId` to this peer. Its m-line stays in the bundle as inactive rather
+   * than rejected (port 0), which some stacks (werift) take as the end of the shared transport.
+   */
   dropConsumer(producerId: string): boolean {
     const entry = this.consumers.get(producerId);
     if (!entry) return false;
     this.consumers.delete(producerId);
     entry.consumer.close();
     const slot = this.slots.find((s) => s.mid === entry.mid);
-    if (slot) slot.role = 'rejected';
+    if (slot) {
+      slot.role = 'idle';
+      delete slot.send;
+    }
     return true;
   }
 
@@ -135,7 +141,8 @@ export class Peer {
     const existing = this.slots.find((s) => s.mid === section.mid);
     if (existing?.role === 'send') {
       const live = [...this.consumers.values()].some((c) => c.mid === section.mid && !c.consumer.closed);
-      return live && section.port !== 0 ? existing : { ...existing, role: 'rejected' };
+      if (live && section.port !== 0) return existing;
+      return { ...existing, send: undefined, role: section.port === 0 ? 'rejected' : 'idle' };
     }
     const producer = this.producers.get(section.mid);
     if (producer && !sends(section)) {

@@ -32,7 +32,7 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
   it('starts, serves, stops on SIGTERM with 0, and a restart on the same DATA_DIR loses nothing', async () => {
     const first = await spawnServer({ DATA_DIR: dataDir });
     const api = new Api(first.url);
-    expect((await api.get('/health')).body).toEqual({ status: 'ok' });
+    expect((await api.get('/health')).body).toEqual({ status: 'ok', media: 'ok' });
 
     const signup = await api.post('/api/v1/signup', { company_name: 'Embedded', tenant: 'embedded', name: 'Em', email: 'em@bed.test', password: PASSWORD });
     expect(signup.status).toBe(201);
@@ -109,7 +109,7 @@ describe('the built server on the embedded defaults (no DATABASE_URL, no REDIS_U
         const res = await api.get('/health');
         return res.status === 200 && res;
       }, 30000, 'health after the restart');
-      expect(health.body).toEqual({ status: 'ok' });
+      expect(health.body).toEqual({ status: 'ok', media: 'ok' });
       expect(server.output()).toContain('"msg":"the embedded PostgreSQL stopped unexpectedly: restarting it"');
       const login = await api.post('/api/auth/login', { email: 'em@bed.test', password: PASSWORD, tenant: 'embedded' });
       expect(login.status).toBe(200);
