@@ -10,27 +10,18 @@ const { execFileSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { workerBinPath } = require('./path');
+const { aptInstall, missingPackages } = require('../apt');
 
 const APT = ['meson', 'ninja-build', 'pkg-config', 'g++', 'libuv1-dev', 'libssl-dev', 'libsrtp2-dev', 'libabsl-dev',
   'libflatbuffers-dev', 'flatbuffers-compiler', 'libusrsctp-dev'];
 
-function missingPackages() {
-  return APT.filter((name) => {
-    try {
-      return !execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('install ok installed');
-    } catch {
-      return true;
-    }
-  });
-}
-
 function main() {
   const bin = workerBinPath();
   if (existsSync(bin)) return console.log(`mediasoup worker: cached at ${bin}`);
-  const missing = missingPackages();
+  const missing = missingPackages(APT);
   if (missing.length) {
     console.log(`mediasoup worker: installing ${missing.join(' ')}`);
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    aptInstall(missing);
   }
   console.log(`mediasoup worker: building into ${bin} (a few minutes, once)`);
   execFileSync(join(__dirname, 'build.sh'), [join(__dirname, '..', '..', 'node_modules', 'mediasoup'), bin], { stdio: 'inherit' });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { conflict, invalid } from '../errors';
 import type { RemoteDescription, RemoteSection } from './sdp/remote';
-import { keptExtensions, producerParameters, receiveCapabilities, usableCodecs } from './sdp/rtp';
+import { producerParameters, receiveCapabilities, usableCodecs } from './sdp/rtp';
 import { localDescription, type Slot } from './sdp/local';
 
 export type PeerRole = 'customer' | 'agent' | 'supervisor';
@@ -32,7 +32,12 @@ export class Peer {
   private version = 0;
   private nextMid = 0;
 
-  constructor(readonly participantId: string, readonly role: PeerRole, readonly transport: types.WebRtcTransport) {}
+  constructor(
+    readonly participantId: string,
+    readonly role: PeerRole,
+    readonly transport: types.WebRtcTransport,
+    private readonly routerExtensions: types.RtpHeaderExtension[],
+  ) {}
 
   /** Whether this offer comes from another RTCPeerConnection than the one negotiated so far. */
   isNewConnection(offer: RemoteDescription) {
@@ -53,7 +58,7 @@ export class Peer {
     }
     this.remoteSession = offer.sessionId;
     this.remoteUfrag = offer.iceUfrag;
-    this.capabilities = receiveCapabilities(offer.sections);
+    this.capabilities = receiveCapabilities(offer.sections, this.routerExtensions);
     const next: Slot[] = [];
     for (const section of offer.sections) next.push(await this.slotFor(section));
     this.slots.splice(0, this.slots.length, ...next);
@@ -150,7 +155,7 @@ export class Peer {
       this.producers.delete(section.mid);
     }
     const codecs = usableCodecs(section);
-    const base = { mid: section.mid, kind: section.kind, extensions: keptExtensions(section), codecs };
+    const base = { mid: section.mid, kind: section.kind, extensions: [] as Slot['extensions'], codecs };
     if (!media(section) || section.port === 0 || !codecs.length) return { ...base, codecs: [], role: 'rejected' };
     if (!sends(section)) return { ...base, role: 'idle' };
     if (!producer || producer.closed) {
@@ -163,8 +168,8 @@ export class Peer {
         throw invalid({ sdp: [`m-line ${section.mid} cannot be received: ${(error as Error).message}`] });
       }
     }
-    const chosen = this.producers.get(section.mid)!.rtpParameters.codecs;
-    return { ...base, codecs: chosen.map((c) => ({ ...c })), role: 'receive' };
+    const { codecs: chosen, headerExtensions } = this.producers.get(section.mid)!.rtpParameters;
+    return { ...base, codecs: chosen.map((c) => ({ ...c })), extensions: (headerExtensions ?? []).map((e) => ({ uri: e.uri, id: e.id })), role: 'receive' };
   }
 }
 

@@ -50,7 +50,7 @@ export class Room {
       }
       if (!peer) {
         const transport = await this.router.createWebRtcTransport({ webRtcServer: this.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
-        peer = new Peer(who.participantId, seat, transport);
+        peer = new Peer(who.participantId, seat, transport, this.router.rtpCapabilities.headerExtensions ?? []);
         this.peers.set(who.participantId, peer);
       }
       try {

@@ -46,7 +46,14 @@ const feedback = (codec: RemoteCodec) =>
 
 export const keptExtensions = (section: RemoteSection) => section.headerExtensions.filter((e) => EXTENSIONS.has(e.uri));
 
-/** The Producer a sending m-line becomes: its chosen codec (+ RTX), its SSRCs or its mid, its extensions. */
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+
+/**
+ * The Producer a sending m-line becomes: its chosen codec (+ RTX) and its SSRCs. No header
+ * extensions are accepted from the client: in one BUNDLE every extension id means one thing, and
+ * the SFU's consumers send with the router's ids (mediasoup cannot renumber them), so the
+ * client's own ids (Chrome's 4 is the mid, mediasoup's 4 is abs-send-time) must not be in use.
+ */
 export function producerParameters(section: RemoteSection): types.RtpParameters | undefined {
   const codec = usableCodecs(section)[0];
   if (!codec) return undefined;
@@ -62,17 +69,19 @@ export function producerParameters(section: RemoteSection): types.RtpParameters 
   return {
     mid: section.mid,
     codecs,
-    headerExtensions: keptExtensions(section).map((e) => ({ uri: e.uri as types.RtpHeaderExtensionUri, id: e.id })),
+    // SSRCs route the packets; the mid extension only when the client declared none.
+    headerExtensions: section.ssrc !== undefined ? [] : keptExtensions(section).filter((e) => e.uri === MID_URI)
+      .map((e) => ({ uri: e.uri as types.RtpHeaderExtensionUri, id: e.id })),
     encodings: [encoding],
     rtcp: { cname: section.cname, reducedSize: true },
   };
 }
 
 /**
- * What a client can receive, from the codecs it offered (with its own payload types and
- * extension ids, so every m-line of the bundle numbers a codec the same way).
+ * What a client can receive: the codecs it offered, and the router's header extensions (with the
+ * router's ids, which the SFU's offers then declare) for the URIs it offered.
  */
-export function receiveCapabilities(sections: RemoteSection[]): types.RtpCapabilities {
+export function receiveCapabilities(sections: RemoteSection[], routerExtensions: types.RtpHeaderExtension[]): types.RtpCapabilities {
   const codecs: types.RtpCodecCapability[] = [];
   const headerExtensions: types.RtpHeaderExtension[] = [];
   const seenPt = new Set<number>();
@@ -90,9 +99,10 @@ export function receiveCapabilities(sections: RemoteSection[]): types.RtpCapabil
       }
     }
     for (const e of keptExtensions(s)) {
-      if (seenExt.has(`${s.kind} ${e.uri}`)) continue;
+      const router = routerExtensions.find((r) => r.kind === s.kind && r.uri === e.uri);
+      if (!router || seenExt.has(`${s.kind} ${e.uri}`)) continue;
       seenExt.add(`${s.kind} ${e.uri}`);
-      headerExtensions.push({ kind: s.kind, uri: e.uri as types.RtpHeaderExtensionUri, preferredId: e.id, direction: 'sendrecv' });
+      headerExtensions.push({ ...router, direction: 'sendrecv' });
     }
   }
   return { codecs, headerExtensions };
