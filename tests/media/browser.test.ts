@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
 import { eventually } from '../helpers/sockets';
+import { createTestDatabase } from '../helpers/database';
+import { spawnServer } from '../helpers/process';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FILES: Record<string, [string, string]> = {
@@ -57,15 +60,16 @@ async function page(): Promise<Page> {
 
 const received = (p: Page) => p.evaluate(() => (window as any).received()) as Promise<{ framesDecoded: number; audioPackets: number; audioSamples: number }>;
 
-it('a customer page and an agent page in Chromium decode each other’s video and audio through the SFU', async () => {
+/** Customer and agent pages on the given servers' sockets, in one active call; resolves once each decodes the other. */
+async function callBetweenPages(api: Api, t: TestTenant, customerServer: string, agentServer: string) {
   const joined = await joinQueue(api, await createLink(api, t.supervisor, t.departmentId), { name: 'Browser Customer' });
   expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
   expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  const socketUrl = `${srv.url.replace(/^http/, 'ws')}/socket`;
+  const socketUrl = (server: string) => `${server.replace(/^http/, 'ws')}/socket`;
   const customer = await page();
   const agent = await page();
-  await customer.evaluate((o) => (window as any).startCall(o), { socketUrl, token: joined.websocketToken, callId: joined.callId });
-  await agent.evaluate((o) => (window as any).startCall(o), { socketUrl, token: t.attendant.token, callId: joined.callId });
+  await customer.evaluate((o) => (window as any).startCall(o), { socketUrl: socketUrl(customerServer), token: joined.websocketToken, callId: joined.callId });
+  await agent.evaluate((o) => (window as any).startCall(o), { socketUrl: socketUrl(agentServer), token: t.attendant.token, callId: joined.callId });
   for (const p of [customer, agent]) {
     const first = await eventually(async () => {
       const r = await received(p);
@@ -75,5 +79,28 @@ it('a customer page and an agent page in Chromium decode each other’s video an
     await eventually(async () => (await received(p)).framesDecoded > first.framesDecoded + 10, 10000, 'frames keep coming');
     expect((await received(p)).audioSamples).toBeGreaterThan(0);
     expect(await p.evaluate(() => (window as any).log)).toEqual([]);
+  }
+  for (const p of [customer, agent]) await p.browserContext().close();
+}
+
+it('a customer page and an agent page in Chromium decode each other’s video and audio through the SFU', async () => {
+  await callBetweenPages(api, t, srv.url, srv.url);
+});
+
+it('the same with the customer on one instance and the agent on another (Redis between them)', async () => {
+  const db = await createTestDatabase();
+  const dirs = [mkdtempSync(join(tmpdir(), 'voki-b1-')), mkdtempSync(join(tmpdir(), 'voki-b2-'))];
+  const env = (dir: string) => ({
+    DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379', DATA_DIR: dir,
+    JWT_SECRET: 'browser-two-instances-secret-long-enough-0123456789', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0',
+  });
+  const [one, two] = await Promise.all(dirs.map((d) => spawnServer(env(d))));
+  try {
+    const api2 = new Api(one.url);
+    await callBetweenPages(api2, await createTenant(api2, 'browser2'), one.url, two.url);
+  } finally {
+    await Promise.all([one.stop(), two.stop()]);
+    await db.drop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });
