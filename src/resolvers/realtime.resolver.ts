@@ -108,4 +108,9 @@ export class RealtimeResolver {
   async bargeCall(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.callControls.supervise(await ctx.scope(), id, 'barge');
   }
+
+  @Mutation(() => Boolean, { description: 'Stop supervising a call: your media leaves it (supervisor)' })
+  async stopSupervision(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.callControls.stopSupervising(await ctx.scope(), id);
+  }
 }

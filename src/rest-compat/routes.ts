@@ -70,6 +70,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Mutation.monitorCall': { method: 'POST', path: '/v1/calls/:id/monitor', tag: 'Calls', summary: 'Monitor an active call (supervisor)' },
   'Mutation.whisperCall': { method: 'POST', path: '/v1/calls/:id/whisper', tag: 'Calls', summary: 'Whisper to the agent (supervisor)' },
   'Mutation.bargeCall': { method: 'POST', path: '/v1/calls/:id/barge', tag: 'Calls', summary: 'Barge into an active call (supervisor)' },
+  'Mutation.stopSupervision': { method: 'DELETE', path: '/v1/calls/:id/supervision', status: 204, tag: 'Calls', summary: 'Stop monitoring, whispering or barging (supervisor)' },
   'Mutation.addManagerNote': { method: 'POST', path: '/v1/calls/:id/manager-notes', tag: 'Calls', summary: 'Append a manager note (supervisor)' },
 
   'Query.evaluations': { method: 'GET', path: '/v1/evaluations', tag: 'Evaluations', summary: 'List evaluations' },

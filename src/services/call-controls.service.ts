@@ -70,4 +70,12 @@ export class CallControlsService {
     this.bus.publish(event('call', call.id, `${mode}_start`, { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name }, agentId ? { to: agentId } : {}));
     return { callId: call.id, mode, supervisorId: scope.actor.userId };
   }
+
+  /** The supervisor's media leaves the call (also when they leave its channel). */
+  async stopSupervising(scope: Scope, callId: string) {
+    requireRole(scope.actor, 'supervisor');
+    const call = await loadVisibleCall(scope, callId);
+    await this.media.supervise({ tenantId: call.tenantId, callId: call.id, participantId: scope.actor.userId, role: scope.actor.role }, null);
+    return true;
+  }
 }

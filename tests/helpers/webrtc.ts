@@ -30,6 +30,8 @@ export function closeLeftoverSockets() {
 /** A VP8 key frame as far as an SFU looks (payload descriptor with S=1, inverse key-frame bit 0). */
 const VP8_KEY = Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 0x00, 0x00, 0x00]);
 const OPUS = Buffer.from([0xf8, 0xff, 0xfe]);
+/** An H264 sequence parameter set in a single NAL unit packet (type 7): how an SFU spots a key frame. */
+const H264_IDR = Buffer.from([0x67, 0x42, 0xe0, 0x1f, 0x8d, 0x68]);
 
 /**
  * A real RTCPeerConnection on Node (werift) speaking the call channel's documented signalling
@@ -51,11 +53,14 @@ export class TestPeer {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly channel: any, private readonly send: Kind[]) {
+  constructor(private readonly channel: any, private readonly send: Kind[], private readonly video: 'VP8' | 'H264' = 'VP8') {
+    const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
     this.pc = new RTCPeerConnection({
       codecs: {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
-        video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })],
+        video: [video === 'VP8'
+          ? new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback })
+          : new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: feedback, parameters: 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1' })],
       },
     });
     this.pc.onTrack.subscribe((track) => {
@@ -96,7 +101,7 @@ export class TestPeer {
       for (const track of this.tracks) {
         const video = track.kind === 'video';
         const header = new RtpHeader({ sequenceNumber: this.seq, timestamp: this.seq * (video ? 3000 : 960), marker: true, payloadType: video ? 96 : 111 });
-        track.writeRtp(new RtpPacket(header, video ? VP8_KEY : OPUS));
+        track.writeRtp(new RtpPacket(header, video ? (this.video === 'VP8' ? VP8_KEY : H264_IDR) : OPUS));
       }
     }, 20);
   }

@@ -76,6 +76,23 @@ describe('the SFU behind the call channel', () => {
   });
 });
 
+describe('codecs', () => {
+  it('a client that offers H264 and no VP8 sends and receives H264', async () => {
+    const call = await activeCall();
+    const customer = new TestPeer(call.customer, ['audio', 'video'], 'H264');
+    const agent = new TestPeer(call.agent, ['audio', 'video'], 'H264');
+    peers.push(customer, agent);
+    expect(await customer.start()).toEqual({ status: 'ok', response: {} });
+    expect(await agent.start()).toEqual({ status: 'ok', response: {} });
+    customer.startMedia();
+    agent.startMedia();
+    await eventually(() => agent.from(call.customerId, 'video') > 5 && customer.from(t.attendant.id, 'video') > 5, 10000, 'H264 both ways');
+    const room = (await srv.server.media.local!.room(call.callId))!;
+    expect(room.peers.get(call.customerId)!.producerOf('video')!.rtpParameters.codecs[0].mimeType).toBe('video/H264');
+    expect(customer.offersReceived[0]).toMatch(/a=rtpmap:\d+ H264\/90000/);
+  });
+});
+
 describe('mute', () => {
   it('pauses the sender’s producer, tells the others, and resumes it', async () => {
     const call = await activeCall();
@@ -134,6 +151,12 @@ describe('supervision routes real media', () => {
     expect(room.peers.get(t.attendant.id)!.consumers.has(supervisorAudioId)).toBe(false);
     expect(room.peers.get(t.supervisor.id)!.consumers.size).toBe(4);
     for (const p of [customer, agent, supervisor]) expect(p.errors).toEqual([]);
+
+    expect((await api.request('DELETE', `/api/v1/calls/${call.callId}/supervision`, { auth: t.supervisor })).status).toBe(204);
+    await eventually(() => !room.peers.has(t.supervisor.id), 5000, 'the supervisor’s connection gone');
+    expect(room.supervisors.has(t.supervisor.id)).toBe(false);
+    const afterStop = await supervisor.offer();
+    expect(afterStop).toEqual({ status: 'error', response: expect.objectContaining({ code: 'FORBIDDEN' }) });
   });
 });
 

@@ -70,6 +70,14 @@ function peer(channel: any) {
 }
 
 describe('media across two instances', () => {
+  it('each instance logs its workers at start and on SIGUSR2', async () => {
+    const line = (out: string) => out.split('\n').filter((l) => l.includes('"msg":"media workers"'));
+    expect(line(one.output())).toHaveLength(1);
+    expect(JSON.parse(line(one.output())[0]).workers).toEqual([expect.objectContaining({ index: 0, pid: expect.any(Number), rooms: 0, transports: 0, producers: 0, consumers: 0, cpu_percent: expect.any(Number) })]);
+    one.child.kill('SIGUSR2');
+    await eventually(() => line(one.output()).length === 2, 5000, 'a second report');
+  });
+
   it('customer on one instance, agent on the other: media both ways, and back after the customer reconnects to the other instance', async () => {
     const call = await activeCall();
     const customerChannel = (await open(one.url, call.websocketToken)).channel(`call:${call.callId}`, {});
