@@ -94,7 +94,8 @@ export class RealtimeService {
       initial.push(event('call', call.id, 'queue_position', { position: s.position, estimated_wait_time: s.estimatedWaitTime }));
     }
     // Counted only once nothing else can fail, so a failed join leaves no trace.
-    await this.connections.add(call.id, who.participantId, connectionId);
+    // Without Redis for a moment the socket still opens; only the cross-instance count misses it.
+    await this.connections.add(call.id, who.participantId, connectionId).catch((err) => this.log.warn({ err: String(err) }, 'call connection not recorded'));
     if (customerWaiting) this.customersOnline.set(call.id, (this.customersOnline.get(call.id) ?? 0) + 1);
     this.bus.publish(event('call', call.id, 'participant_joined', { user_id: who.participantId, name, role: who.role }, { exclude: connectionId }));
     return {

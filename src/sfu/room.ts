@@ -60,7 +60,8 @@ export class Room {
           peer.close();
           this.peers.delete(who.participantId);
         }
-        throw error;
+        // mediasoup refusing what the SDP asked for (a fingerprint, a parameter) is the SDP's fault.
+        throw error instanceof AppError ? error : invalid({ sdp: [`cannot be used: ${(error as Error).message}`] });
       }
       await this.reconcile();
     });

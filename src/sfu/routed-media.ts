@@ -59,7 +59,7 @@ export class RoutedMedia implements MediaGateway {
     return this.route(who.callId, 'participantLeft', [who], false);
   }
   supervise(supervisor: MediaParticipant, mode: SupervisionMode | null) {
-    return this.route(supervisor.callId, 'supervise', [supervisor, mode]);
+    return this.route(supervisor.callId, 'supervise', [supervisor, mode], mode !== null);
   }
   end(callId: string) {
     return this.route(callId, 'end', [callId], false);

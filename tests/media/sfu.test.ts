@@ -179,6 +179,7 @@ describe('bad signalling gets an error reply, and the call, the room and the wor
       { id: call.callId, s: { type: 'offer', sdp: `v=0\r\n${'a=x\r\n'.repeat(20000)}` } }, t.attendant);
     expect(long.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(JSON.stringify(long.body.errors[0])).toMatch(/longer than 65536 bytes/);
+    bad(await push(call.customer, 'signal', { type: 'offer', sdp: HANDMADE_PCMU.replace(/a=fingerprint:sha-256 \S+/, 'a=fingerprint:sha-256 not-hex') }));
     const pcmu = await push(call.customer, 'signal', { type: 'offer', sdp: HANDMADE_PCMU });
     expect(pcmu.response.errors.sdp[0]).toMatch(/no codec the SFU can use/);
     bad(await push(call.customer, 'signal', { type: 'answer', sdp: HANDMADE_PCMU }));

@@ -130,3 +130,32 @@ describe('media across two instances', () => {
     expect(disconnected[0]).toEqual({ user_id: call.customerId, role: 'customer' });
   });
 });
+
+describe('an instance that dies', () => {
+  it('takes its rooms with it; the participants reconnect to the other instance, offer again, and media flows there', async () => {
+    const call = await activeCall();
+    const customerChannel = (await open(one.url, call.websocketToken)).channel(`call:${call.callId}`, {});
+    const agentChannel = (await open(one.url, t.attendant.token)).channel(`call:${call.callId}`, {});
+    expect((await join(customerChannel)).status).toBe('ok');
+    expect((await join(agentChannel)).status).toBe('ok');
+    const first = [peer(customerChannel), peer(agentChannel)];
+    for (const p of first) expect(await p.start()).toEqual({ status: 'ok', response: {} });
+    first[0].startMedia();
+    await eventually(() => first[1].from(call.customerId, 'video') > 5, 15000, 'media through instance one');
+    await one.stop('SIGKILL');
+    for (const p of first) await p.close();
+    const api2 = new Api(two.url);
+    const customer2 = (await open(two.url, call.websocketToken)).channel(`call:${call.callId}`, {});
+    const agent2 = (await open(two.url, t.attendant.token)).channel(`call:${call.callId}`, {});
+    expect((await join(customer2)).status).toBe('ok');
+    expect((await join(agent2)).status).toBe('ok');
+    const again = [peer(customer2), peer(agent2)];
+    // The dead instance's lease lapses within PRESENCE_LEASE_MS; until then its room is still
+    // "owned", and an offer is refused once the owner has not answered (CONFLICT, try again).
+    if ((await again[0].start()).status !== 'ok') await eventually(async () => (await again[0].offer()).status === 'ok', 20000, 'the room taken over');
+    expect(await again[1].start()).toEqual({ status: 'ok', response: {} });
+    for (const p of again) p.startMedia();
+    await eventually(() => again[1].from(call.customerId, 'video') > 5 && again[0].from(t.attendant.id, 'audio') > 5, 15000, 'media through instance two');
+    expect((await api2.get(`/api/v1/calls/${call.callId}`, t.attendant)).body.data.status).toBe('active');
+  });
+});

@@ -63,7 +63,9 @@ export function parseRemote(type: 'offer' | 'answer', sdp: string): RemoteDescri
   const icePwd = String(first.icePwd ?? parsed.icePwd ?? '');
   const fingerprint = first.fingerprint ?? parsed.fingerprint;
   if (!iceUfrag || !icePwd) throw badSdp('has no ICE credentials (a=ice-ufrag, a=ice-pwd)');
-  if (!fingerprint?.hash || !FINGERPRINT_ALGORITHMS.has(String(fingerprint.type).toLowerCase())) throw badSdp('has no usable DTLS fingerprint');
+  if (!fingerprint?.hash || !FINGERPRINT_ALGORITHMS.has(String(fingerprint.type).toLowerCase()) || !/^([0-9A-F]{2}:)+[0-9A-F]{2}$/i.test(String(fingerprint.hash))) {
+    throw badSdp('has no usable DTLS fingerprint');
+  }
   const mids = new Set<string>();
   const sections = media.map((m, index) => {
     const mid = m.mid === undefined ? String(index) : String(m.mid);
