@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import WebSocket from 'ws';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { mediasoup } from '../src/sfu/mediasoup';
-import { ROUTER_CODECS } from '../src/sfu/sdp/rtp';
+import { ROUTER_CODECS, withoutEstimation } from '../src/sfu/sdp/rtp';
 import { cpuMicros, json, median, percentile, startBenchServer } from './harness';
 
 /**
  * `npm run bench`, part 4: media.
  * 1. One worker's forwarding cost and capacity: one video producer at RATE packets/s of
  *    PACKET bytes, fanned out to N consumers, each on its own transport (SRTP-encrypted, as
- *    in a call; and plain RTP). The worker's CPU from /proc over WINDOW_MS; the baseline is a
+ *    in a call; plain RTP; plain RTP with bandwidth estimation, which the SFU's consumers leave out). The worker's CPU from /proc over WINDOW_MS; the baseline is a
  *    hand-written C forwarder (bench/udp-forwarder.c: one socket per receiver, an SSRC per
  *    copy, nothing else) fed the same packets in the same run. Copies go to a closed loopback
  *    port, so no receiver's cost is counted. Capacity: the most consumers at ≤ 80% of a core.
@@ -23,7 +23,7 @@ import { cpuMicros, json, median, percentile, startBenchServer } from './harness
 const RATE = Number(process.env.BENCH_MEDIA_PPS ?? 100);
 const PACKET = 1000;
 const WINDOW_MS = 3000;
-const STEPS = (process.env.BENCH_MEDIA_CONSUMERS ?? '250,375,500,750,1000').split(',').map(Number);
+const STEPS = (process.env.BENCH_MEDIA_CONSUMERS ?? '250,500,750,1000,1500').split(',').map(Number);
 const OFFERS = Number(process.env.BENCH_MEDIA_OFFERS ?? 100);
 const SRTP_KEY = randomBytes(30).toString('base64');
 
@@ -73,7 +73,7 @@ async function measure(pid: number, n: number) {
   return { cpuPercent: (cpu / (seconds * 1e6)) * 100, usPerPacket: cpu / (RATE * n * seconds) };
 }
 
-async function mediasoupRun(n: number, srtp: boolean, sink: number) {
+async function mediasoupRun(n: number, srtp: boolean, sink: number, estimation = false) {
   const worker = await mediasoup().createWorker({ logLevel: 'error', disableLiburing: true });
   try {
     const router = await worker.createRouter({ mediaCodecs: ROUTER_CODECS });
@@ -87,7 +87,8 @@ async function mediasoupRun(n: number, srtp: boolean, sink: number) {
     for (let i = 0; i < n; i++) {
       const t = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false, enableSrtp: srtp, srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80' });
       await t.connect({ ip: '127.0.0.1', port: sink, ...(srtp ? { srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80' as const, keyBase64: SRTP_KEY } } : {}) });
-      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
+      // As the SFU's consumers are (no bandwidth estimation); `estimation` shows what it would cost.
+      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: estimation ? router.rtpCapabilities : withoutEstimation(router.rtpCapabilities) }));
     }
     const stop = sendRtp(input.tuple.localPort);
     const result = await measure(worker.pid, n);
@@ -119,17 +120,18 @@ async function forwarding() {
   execFileSync('cc', ['-O2', '-o', binary, join(__dirname, '..', '..', 'bench', 'udp-forwarder.c')]);
   const sink = await closedPort();
   console.log(`\n== media: one worker forwarding ${RATE} packets/s of ${PACKET} B to N consumers (CPU of one core; µs per forwarded packet)`);
-  console.log('consumers | forwarded/s | SFU+SRTP cpu% µs/pkt | SFU plain cpu% µs/pkt | C forwarder cpu% µs/pkt | plain ÷ C | SRTP ÷ C');
+  console.log('consumers | forwarded/s | SFU+SRTP cpu% µs/pkt | SFU plain cpu% µs/pkt | plain + estimation | C forwarder cpu% µs/pkt | plain ÷ C | + estimation ÷ C | SRTP ÷ C');
   let capacity = 0;
   const ratios: number[] = [];
   for (const n of STEPS) {
     const srtp = await mediasoupRun(n, true, sink);
     const plain = await mediasoupRun(n, false, sink);
+    const estimating = await mediasoupRun(n, false, sink, true);
     const floor = await forwarderRun(binary, n, sink);
     ratios.push(plain.usPerPacket / floor.usPerPacket);
     if (srtp.cpuPercent <= 80) capacity = n;
     const f = (m: { cpuPercent: number; usPerPacket: number }) => `${m.cpuPercent.toFixed(1).padStart(5)} ${m.usPerPacket.toFixed(2).padStart(5)}`;
-    console.log(`${String(n).padStart(9)} | ${String(RATE * n).padStart(11)} | ${f(srtp).padStart(20)} | ${f(plain).padStart(21)} | ${f(floor).padStart(23)} | ${(plain.usPerPacket / floor.usPerPacket).toFixed(2).padStart(9)} | ${(srtp.usPerPacket / floor.usPerPacket).toFixed(2).padStart(8)}`);
+    console.log(`${String(n).padStart(9)} | ${String(RATE * n).padStart(11)} | ${f(srtp).padStart(20)} | ${f(plain).padStart(21)} | ${f(estimating).padStart(18)} | ${f(floor).padStart(23)} | ${(plain.usPerPacket / floor.usPerPacket).toFixed(2).padStart(9)} | ${(estimating.usPerPacket / floor.usPerPacket).toFixed(2).padStart(16)} | ${(srtp.usPerPacket / floor.usPerPacket).toFixed(2).padStart(8)}`);
     if (srtp.cpuPercent > 80) break;
   }
   const biggest = STEPS[STEPS.length - 1];
