@@ -26,6 +26,7 @@ export class Peer {
   /** Something changed while an offer was out: offer again once it is answered. */
   stale = false;
   closed = false;
+  private remoteFingerprint?: string;
   private remoteSession?: string;
   private remoteUfrag?: string;
   private readonly localSession = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
@@ -39,9 +40,15 @@ export class Peer {
     private readonly routerExtensions: types.RtpHeaderExtension[],
   ) {}
 
-  /** Whether this offer comes from another RTCPeerConnection than the one negotiated so far. */
+  /**
+   * Whether this offer comes from another RTCPeerConnection than the one negotiated so far: one
+   * with another DTLS certificate, or with new ICE credentials *and* a new `o=` session (an ICE
+   * restart keeps the session). Neither sign alone is enough: werift shares one certificate
+   * between its connections and changes the session id on every offer.
+   */
   isNewConnection(offer: RemoteDescription) {
-    return this.remoteSession !== undefined && offer.sessionId !== this.remoteSession;
+    if (this.remoteFingerprint === undefined) return false;
+    return offer.fingerprint.value !== this.remoteFingerprint || (offer.iceUfrag !== this.remoteUfrag && offer.sessionId !== this.remoteSession);
   }
 
   /** Applies a client's offer (first or later, ICE restart included) and returns the SFU's answer. */
@@ -51,11 +58,12 @@ export class Peer {
     if (!offer.sections.some((s) => media(s) && s.port !== 0 && usableCodecs(s).length)) {
       throw invalid({ sdp: ['offers no codec the SFU can use (audio: Opus; video: VP8 or H264)'] });
     }
-    if (this.remoteSession === undefined) {
+    if (this.remoteFingerprint === undefined) {
       await this.transport.connect({ dtlsParameters: { role: 'client', fingerprints: [{ algorithm: offer.fingerprint.algorithm as types.FingerprintAlgorithm, value: offer.fingerprint.value }] } });
     } else if (offer.iceUfrag !== this.remoteUfrag) {
       await this.transport.restartIce();
     }
+    this.remoteFingerprint = offer.fingerprint.value;
     this.remoteSession = offer.sessionId;
     this.remoteUfrag = offer.iceUfrag;
     this.capabilities = receiveCapabilities(offer.sections, this.routerExtensions);

@@ -52,6 +52,9 @@ export class TestPeer {
   private timer?: NodeJS.Timeout;
   private seq = 0;
   private closed = false;
+  private held: Array<{ type: string; sdp: string }> | undefined;
+  /** Replies to this peer's own offers, in order. */
+  readonly offerReplies: Array<{ status: string; response: any }> = [];
 
   constructor(private readonly channel: any, private readonly send: Kind[], private readonly video: 'VP8' | 'H264' = 'VP8') {
     const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
@@ -71,6 +74,7 @@ export class TestPeer {
     });
     channel.on('signal', (payload: { type: string; sdp: string }) => {
       if (this.closed) return;
+      if (this.held) return void this.held.push(payload);
       this.chain = this.chain.then(() => this.onSignal(payload)).catch((e) => this.errors.push(e));
     });
   }
@@ -91,7 +95,21 @@ export class TestPeer {
 
   async offer(): Promise<{ status: string; response: any }> {
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    return push(this.channel, 'signal', { type: 'offer', sdp: this.pc.localDescription!.sdp });
+    const reply = await push(this.channel, 'signal', { type: 'offer', sdp: this.pc.localDescription!.sdp });
+    this.offerReplies.push(reply);
+    return reply;
+  }
+
+  /** Keeps the SFU's messages unprocessed until `release()` (to make both sides offer at once). */
+  hold() {
+    this.held = [];
+  }
+
+  release() {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const m of held) this.chain = this.chain.then(() => this.onSignal(m)).catch((e) => this.errors.push(e));
+    return this.chain;
   }
 
   /** Sends a packet on every track every 20 ms (a VP8 key frame each time, so forwarding starts at once). */
@@ -137,6 +155,9 @@ export class TestPeer {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
       return;
     }
+    // The polite peer (CONTRACT §7): an offer of ours crossed the SFU's; drop ours, answer, offer again.
+    const glare = this.pc.signalingState !== 'stable';
+    if (glare) await this.pc.setLocalDescription({ type: 'rollback' } as never);
     this.offersReceived.push(message.sdp);
     for (const m of parse(message.sdp).media) {
       for (const line of m.ssrcs ?? []) if (line.attribute === 'msid') this.streamOf.set(Number(line.id), String(line.value).split(' ')[0]);
@@ -145,5 +166,6 @@ export class TestPeer {
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const reply = await push(this.channel, 'signal', { type: 'answer', sdp: this.pc.localDescription!.sdp });
     if (reply.status !== 'ok') this.errors.push(reply);
+    if (glare) await this.offer();
   }
 }

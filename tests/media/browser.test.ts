@@ -61,7 +61,7 @@ async function page(): Promise<Page> {
 const received = (p: Page) => p.evaluate(() => (window as any).received()) as Promise<{ framesDecoded: number; audioPackets: number; audioSamples: number }>;
 
 /** Customer and agent pages on the given servers' sockets, in one active call; resolves once each decodes the other. */
-async function callBetweenPages(api: Api, t: TestTenant, customerServer: string, agentServer: string) {
+async function callBetweenPages(api: Api, t: TestTenant, customerServer: string, agentServer: string, options: { restartIce?: boolean } = {}) {
   const joined = await joinQueue(api, await createLink(api, t.supervisor, t.departmentId), { name: 'Browser Customer' });
   expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
   expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
@@ -80,11 +80,25 @@ async function callBetweenPages(api: Api, t: TestTenant, customerServer: string,
     expect((await received(p)).audioSamples).toBeGreaterThan(0);
     expect(await p.evaluate(() => (window as any).log)).toEqual([]);
   }
+  if (options.restartIce) {
+    const ufrag = () => customer.evaluate(() => /a=ice-ufrag:(\S+)/.exec((window as any).pc.remoteDescription.sdp)![1]);
+    const before = await ufrag();
+    await customer.evaluate(() => (window as any).restartIce());
+    await eventually(async () => (await ufrag()) !== before, 5000, 'new ICE credentials');
+    for (const p of [customer, agent]) {
+      const frames = (await received(p)).framesDecoded;
+      await eventually(async () => (await received(p)).framesDecoded > frames + 10, 10000, 'frames after the ICE restart');
+    }
+  }
   for (const p of [customer, agent]) await p.browserContext().close();
 }
 
 it('a customer page and an agent page in Chromium decode each other’s video and audio through the SFU', async () => {
   await callBetweenPages(api, t, srv.url, srv.url);
+});
+
+it('an ICE restart from the page keeps the call: new credentials, frames keep coming both ways', async () => {
+  await callBetweenPages(api, t, srv.url, srv.url, { restartIce: true });
 });
 
 it('the same with the customer on one instance and the agent on another (Redis between them)', async () => {

@@ -93,6 +93,28 @@ describe('codecs', () => {
   });
 });
 
+describe('negotiation', () => {
+  it('glare: the client’s offer crossing the SFU’s is refused; the client rolls back, answers, offers again', async () => {
+    const call = await activeCall();
+    const agent = peer(call.agent, ['audio', 'video']);
+    expect(await agent.start()).toEqual({ status: 'ok', response: {} });
+    await eventually(() => agent.connected, 10000, 'agent connected');
+    agent.hold();
+    const customer = peer(call.customer, ['audio', 'video']);
+    expect(await customer.start()).toEqual({ status: 'ok', response: {} });
+    customer.startMedia();
+    // The SFU has offered the customer's tracks to the agent, who has not answered yet, and offers too.
+    const room = (await srv.server.media.local!.room(call.callId))!;
+    await eventually(() => room.peers.get(t.attendant.id)?.offering, 5000, 'the SFU offering to the agent');
+    const crossing = await agent.offer();
+    expect(crossing).toEqual({ status: 'error', response: expect.objectContaining({ code: 'CONFLICT' }) });
+    await agent.release();
+    expect(agent.offerReplies.at(-1)).toEqual({ status: 'ok', response: {} });
+    await eventually(() => agent.from(call.customerId, 'video') > 5, 10000, 'agent receives the customer after the glare');
+    expect(agent.errors).toEqual([]);
+  });
+});
+
 describe('mute', () => {
   it('pauses the sender’s producer, tells the others, and resumes it', async () => {
     const call = await activeCall();

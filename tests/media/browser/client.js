@@ -50,6 +50,10 @@ window.startCall = async function startCall({ socketUrl, token, callId }) {
   pc.onicecandidate = ({ candidate }) => {
     if (candidate) push('ice_candidate', { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex }).catch(() => undefined);
   };
+  window.restartIce = async () => {
+    pc.restartIce();
+    await offer();
+  };
   await offer();
 };
 
