@@ -48,7 +48,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   // Its stdout goes on being drained into a file: a full pipe would block its synchronous log writes.
   const { url, child, stop } = await startProcess('server.js', {
     DATABASE_URL: dbUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'voki-bench-')), PORT: '0',
-    HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', ...env,
+    // The request benchmarks measure the server alone; the media bench turns the SFU back on.
+    HOST: '127.0.0.1', DB_POOL_SIZE: '10', RATE_LIMIT_AUTH: '0', RATE_LIMIT_PUBLIC: '0', MEDIA: 'off', ...env,
   }, { nodeArgs: ['--expose-gc'], logFile: join(tmpdir(), `${dbName}.log`) });
   return {
     url,

@@ -150,7 +150,7 @@ async function clientOffer(): Promise<string> {
 }
 
 async function offerToAnswer() {
-  const server = await startBenchServer({ MEDIA_WORKERS: '1', MEDIA_PORT: '0', MEDIA_LISTEN_IP: '127.0.0.1' });
+  const server = await startBenchServer({ MEDIA: 'on', MEDIA_WORKERS: '1', MEDIA_PORT: '0', MEDIA_LISTEN_IP: '127.0.0.1' });
   try {
     const headers = await server.tenant(`media${Date.now()}`);
     const dept = await json(`${server.url}/api/v1/departments`, { method: 'POST', headers, body: JSON.stringify({ name: 'Media' }) });
