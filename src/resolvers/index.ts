@@ -9,8 +9,9 @@ import { CallResolver } from './call.resolver';
 import { EvaluationResolver } from './evaluation.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { RealtimeResolver } from './realtime.resolver';
+import { CustomerResolver } from './customer.resolver';
 
 export const RESOLVERS = [
   AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
-  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver,
+  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver,
 ] as const;

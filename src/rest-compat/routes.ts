@@ -57,6 +57,8 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.turnCredentials': { method: 'GET', path: '/v1/turn/credentials', tag: 'Calls', summary: 'TURN credentials for agents' },
 
   'Query.calls': { method: 'GET', path: '/v1/calls', tag: 'Calls', summary: 'List calls' },
+  'Query.customers': { method: 'GET', path: '/v1/customers', tag: 'Customers', summary: 'List customers' },
+  'Query.customer': { method: 'GET', path: '/v1/customers/:id', tag: 'Customers', summary: 'Customer details with their calls' },
   'Query.call': { method: 'GET', path: '/v1/calls/:id', tag: 'Calls', summary: 'Call details' },
   'Mutation.assignCall': { method: 'POST', path: '/v1/calls/:id/assign', tag: 'Calls', summary: 'Assign a queued call (default: to you)' },
   'Mutation.startCall': { method: 'POST', path: '/v1/calls/:id/start', tag: 'Calls', summary: 'Start an assigned call' },

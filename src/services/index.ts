@@ -23,6 +23,7 @@ import { CallEvents } from './call-events';
 import { RealtimeService } from './realtime.service';
 import { CallControlsService } from './call-controls.service';
 import { AppointmentsService } from './appointments.service';
+import { CustomersService } from './customers.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -80,5 +81,6 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.connections, rt.fork, rt.log),
     callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
+    customers: new CustomersService(),
   };
 }
