@@ -10,8 +10,9 @@ import { EvaluationResolver } from './evaluation.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { RealtimeResolver } from './realtime.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { AnalyticsResolver } from './analytics.resolver';
 
 export const RESOLVERS = [
   AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
-  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver,
+  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver, AnalyticsResolver,
 ] as const;

@@ -5,7 +5,8 @@ import { requireRole } from '../auth/roles';
 import type { Scope } from '../auth/actor';
 import { isUniqueViolation, requireUuid } from './guards';
 import { findPage, type PageArgs } from './pagination';
-import { loadVisibleCall, visibleCalls } from './call-access';
+import { loadVisibleCall, visibleCalls, visibleCallsSql } from './call-access';
+import { readRows } from '../db/rows';
 import { daysBefore, endOfDay } from './dates';
 import { CreateEvaluationInput, EvaluationListArgs } from '../schema/evaluation.type';
 import { validated } from './validate';
@@ -84,25 +85,26 @@ export class EvaluationsService {
     requireRole(scope.actor, 'attendant');
     const to = args.dateTo ? endOfDay(args.dateTo) : new Date();
     const from = args.dateFrom ?? daysBefore(to, 30);
-    const callWhere: FilterQuery<Call> = { $and: [await visibleCalls(scope)] };
-    if (args.departmentId) (callWhere.$and as unknown[]).push({ department: requireUuid(args.departmentId, 'Department') });
-    if (args.userId) (callWhere.$and as unknown[]).push({ user: requireUuid(args.userId, 'User') });
-    const rows = await scope.em.find(
-      Evaluation,
-      { insertedAt: { $gte: from, $lte: to }, call: callWhere as never },
-      { fields: ['rating', 'comment'] as never },
-    );
-    const distribution: Record<string, number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
-    let sum = 0;
-    let satisfied = 0;
-    let withComments = 0;
-    for (const r of rows) {
-      distribution[r.rating] += 1;
-      sum += r.rating;
-      if (r.rating >= 4) satisfied += 1;
-      if (r.comment?.trim()) withComments += 1;
+    // Counted in SQL over the period's evaluations of the calls the caller may see.
+    const visible = visibleCallsSql(scope);
+    const where = ['e.tenant_id = ?', 'e.inserted_at >= ?', 'e.inserted_at <= ?', visible.sql];
+    const params: unknown[] = [scope.actor.tenantId, from, to, ...visible.params];
+    if (args.departmentId) {
+      where.push('c.department_id = ?');
+      params.push(requireUuid(args.departmentId, 'Department'));
     }
-    const total = rows.length;
+    if (args.userId) {
+      where.push('c.user_id = ?');
+      params.push(requireUuid(args.userId, 'User'));
+    }
+    const [row] = await readRows<Record<string, number>>(scope.em,
+      `select (count(*))::int as total, (coalesce(sum(e.rating), 0))::int as sum,
+              ${[1, 2, 3, 4, 5].map((r) => `(count(*) filter (where e.rating = ${r}))::int as r${r}`).join(', ')},
+              (count(*) filter (where e.rating >= 4))::int as satisfied,
+              (count(*) filter (where btrim(coalesce(e.comment, '')) <> ''))::int as "withComments"
+         from evaluations e join calls c on c.id = e.call_id where ${where.join(' and ')}`, params);
+    const distribution: Record<string, number> = { 1: row.r1, 2: row.r2, 3: row.r3, 4: row.r4, 5: row.r5 };
+    const { total, sum, satisfied, withComments } = row;
     const round1 = (x: number) => Math.round(x * 10) / 10;
     return {
       totalEvaluations: total,

@@ -24,6 +24,7 @@ import { RealtimeService } from './realtime.service';
 import { CallControlsService } from './call-controls.service';
 import { AppointmentsService } from './appointments.service';
 import { CustomersService } from './customers.service';
+import { AnalyticsService } from './analytics.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -82,5 +83,6 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
     customers: new CustomersService(),
+    analytics: new AnalyticsService(),
   };
 }
