@@ -6,6 +6,7 @@ import { sendError } from '../rest-compat/respond';
 import { createContext, type ContextDeps } from '../context';
 import type { Services } from '../services';
 import { callerOf } from './caller';
+import { pipeline } from 'node:stream/promises';
 import { callsCsv, readCallFilters } from './calls-export';
 
 /**
@@ -62,9 +63,11 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
 
   router.get('/api/v1/calls/export', async (req: Request, res: Response) => {
     try {
-      const rows = await services.calls.listAll(await scopeOf(req), readCallFilters(req.query as Record<string, unknown>));
+      const rows = await services.calls.exportRows(await scopeOf(req), readCallFilters(req.query as Record<string, unknown>));
       res.attachment('calls.csv');
-      res.type('text/csv; charset=utf-8').send(callsCsv(rows));
+      res.type('text/csv; charset=utf-8');
+      // Headers are out by now: a failure mid-stream can only cut the body short.
+      pipeline(callsCsv(rows), res).catch(() => res.destroy());
     } catch (error) {
       fail(res, error);
     }

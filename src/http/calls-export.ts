@@ -1,6 +1,8 @@
 import { invalid } from '../errors';
 import type { CallFilters } from '../services/call-rows';
 import { parseDate, toIsoSeconds } from '../schema/scalars';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
 import { toCamel } from '../rest-compat/case';
 
 /** Dates are read exactly as the DateTime scalar reads them for the list route. */
@@ -23,21 +25,33 @@ export function readCallFilters(query: Record<string, unknown>): CallFilters {
   };
 }
 
+/** CONTRACT §15: the call list item's keys, in that order. */
 const COLUMNS = [
-  'id', 'status', 'department_name', 'user_name', 'customer_name', 'customer_email', 'customer_phone',
-  'wait_time', 'duration', 'rating', 'notes', 'inserted_at', 'started_at', 'completed_at',
+  'id', 'status', 'department_id', 'department_name', 'user_id', 'user_name', 'customer_name', 'customer_email', 'customer_phone',
+  'duration', 'wait_time', 'rating', 'notes', 'has_recording', 'started_at', 'completed_at', 'inserted_at',
 ] as const;
 
-/** One CSV cell; a leading =, +, - or @ is neutralised so spreadsheets do not run it as a formula. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? toIsoSeconds(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** A leading =, +, -, @ or control character is neutralised, so spreadsheets do not run a cell as a formula. */
+const safe = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+const DATE_KEYS = ['startedAt', 'completedAt', 'insertedAt'];
+
+/** Times as the API writes them (whole seconds, UTC), whether the driver handed a Date or its text. */
+async function* withIsoTimes(rows: AsyncIterable<object>) {
+  for await (const row of rows) {
+    const out: Record<string, unknown> = { ...row };
+    for (const key of DATE_KEYS) if (out[key] != null) out[key] = toIsoSeconds(new Date(out[key] as string));
+    yield out;
+  }
 }
 
-export function callsCsv(rows: ReadonlyArray<object>): string {
-  const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => cell((row as Record<string, unknown>)[toCamel(c)])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+/** The export as a CSV stream (csv-stringify): a header row, then one row per call, as rows arrive. */
+export function callsCsv(rows: AsyncIterable<object>): Readable {
+  const csv = stringify({
+    header: true,
+    record_delimiter: 'windows',
+    columns: COLUMNS.map((key) => ({ key: toCamel(key), header: key })),
+    cast: { boolean: (b) => String(b), string: safe },
+  });
+  return Readable.from(withIsoTimes(rows)).pipe(csv);
 }

@@ -2,6 +2,7 @@ import { Call, CallSummary, CallTag, CallTranscript, CompanySettings, Department
 import type { PlanFeatures } from '../entities/company-settings.entity';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
+import { readRows } from '../db/rows';
 import type { Scope } from '../auth/actor';
 import { isUuid, requireUuid } from './guards';
 import { loadVisibleCall } from './call-access';
@@ -33,14 +34,27 @@ export class CallsService {
     return { data: rows.map(callView), meta };
   }
 
-  /** Every call matching the list filters, oldest first, for export; capped so one request stays bounded. */
-  async listAll(scope: Scope, args: CallFilters, cap = 10000) {
+  /**
+   * Every call matching the list filters, oldest first, for export: checked here, then read in
+   * keyset batches as the consumer asks for them, so memory stays flat whatever the count.
+   */
+  async exportRows(scope: Scope, args: CallFilters, batch = 1000): Promise<AsyncIterable<CallRow>> {
     await validated(CallListArgs, args);
     requireRole(scope.actor, 'supervisor');
     const { where, params } = callConditions(scope, args);
-    return scope.em.execute<CallRow[]>(
-      `select ${CALL_COLUMNS} from ${CALL_FROM} ${whereClause(where)} order by c.inserted_at asc, c.id asc limit ?`, [...params, cap],
-    );
+    return (async function* rows() {
+      let after: { insertedAt: Date; id: string } | undefined;
+      for (;;) {
+        const keyset = after ? ['(c.inserted_at, c.id) > (?, ?)'] : [];
+        const page = await readRows<CallRow>(scope.em,
+          `select ${CALL_COLUMNS} from ${CALL_FROM} ${whereClause([...where, ...keyset])} order by c.inserted_at asc, c.id asc limit ?`,
+          [...params, ...(after ? [after.insertedAt, after.id] : []), batch],
+        );
+        for (const row of page) yield callView(row);
+        if (page.length < batch) return;
+        after = page[page.length - 1];
+      }
+    })();
   }
 
   async get(scope: Scope, id: string) {
