@@ -28,6 +28,7 @@ import { buildVokiSchema } from './schema/build';
 import { beginRequest } from './http/request-log';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { healthHandler } from './http/health';
+import { Metrics, labelRoute } from './http/metrics';
 import { createGraphQLMiddleware } from './http/graphql';
 import { createRestDoor, createRestMiddleware } from './http/rest';
 import { fastRest } from './http/fast-rest';
@@ -98,6 +99,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.push(() => services.realtime.stop(), () => services.notifier.stop(), () => timers.stop(), () => reminders.stop(), () => reaper?.stop());
     const schema = await buildVokiSchema();
 
+    // The socket counts are read at scrape time, once the endpoints below exist.
+    const metrics = new Metrics({
+      fork, media: media.local, sockets: { phoenix: () => phoenix.size, graphqlWs: () => graphqlWs.size },
+    });
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', config.trustProxy);
@@ -114,6 +119,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       next();
     }));
     app.get('/health', healthHandler(db, media.status));
+    app.get('/metrics', metrics.handler(config.metricsToken));
+    app.use('/graphql', (_req, res, next) => {
+      labelRoute(res, '/graphql');
+      next();
+    });
     app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
     const graphql = await createGraphQLMiddleware(schema, deps);
     undo.push(() => graphql.server.stop());
@@ -139,6 +149,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const restFast = fastRest(restDoor, log, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const fastGraph = fastGraphQL(graphql, deps, corsHeaders as never, config.trustProxy, config.bodyLimitBytes);
     const httpServer = http.createServer((req, res) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => metrics.observe(req, res, Number(process.hrtime.bigint() - started) / 1e9));
       if (!restFast(req, res) && !fastGraph(req, res)) app(req, res);
     });
     httpServer.keepAliveTimeout = 5000;

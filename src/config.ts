@@ -50,6 +50,8 @@ export interface Config {
   wsAllowedOrigins: '*' | string[];
   /** How long a crashed instance's presences outlive it (with Redis). */
   presenceLeaseMs: number;
+  /** With it, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  metricsToken?: string;
   /** mediasoup workers of this instance: `MEDIA=off` runs without media. */
   media: { enabled: boolean; workers: number; listenIp: string; announcedAddress: string; port: number };
 }
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsMessagesPerSecond: intFrom(env, 'WS_RATE', 50) || 50,
     wsAllowedOrigins: originList(env.WS_ALLOWED_ORIGINS) ?? originList(env.CORS_ORIGINS) ?? '*',
     presenceLeaseMs: intFrom(env, 'PRESENCE_LEASE_MS', 15000) || 15000,
+    metricsToken: env.METRICS_TOKEN || undefined,
     media: {
       enabled: !/^(0|off|false|no)$/i.test(env.MEDIA ?? ''),
       workers: intFrom(env, 'MEDIA_WORKERS', availableParallelism()) || 1,

@@ -9,6 +9,7 @@ import { formatError, type GraphQLDoor } from './graphql';
 import type { KnownOperations } from './known-operations';
 import { isJsonRequest, rawCaller, readJson, splitUrl } from './raw';
 import { beginRequest, type Middleware } from './request-log';
+import { labelRoute } from './metrics';
 
 type Body = { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
 
@@ -52,6 +53,7 @@ export function fastGraphQL(graphql: GraphQLDoor, deps: ContextDeps, cors: Middl
     const { path, search } = splitUrl(req);
     if (path !== '/graphql' && path !== '/graphql/') return false;
     if (!isJsonRequest(req)) return false;
+    labelRoute(res, '/graphql');
     beginRequest(deps.log, cors, req, res, path, (id) => {
       void (async () => {
         let body: unknown;

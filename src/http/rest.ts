@@ -12,6 +12,7 @@ import { logServerError, toAppError, type AppError } from '../errors';
 import { createContext, type Caller, type ContextDeps } from '../context';
 import { callerOf } from './caller';
 import { notFoundHandler } from './errors';
+import { labelRoute } from './metrics';
 
 const isPage = (v: unknown): v is { data: unknown[]; meta: unknown } =>
   !!v && typeof v === 'object' && Array.isArray((v as { data?: unknown }).data) && 'meta' in v;
@@ -53,6 +54,7 @@ export function createRestDoor(schema: GraphQLSchema, deps: ContextDeps): RestDo
   return {
     route: (method, path) => match(operations, method, path),
     serve({ op, params }, request, caller, requestId, res) {
+      labelRoute(res, `/api${op.route.path}`);
       const run = async () => {
         const variables = buildVariables(schema, op.plan.operation, { ...request, params });
         const result = await runCompiled(op.plan, createContext(deps, caller, requestId), variables);

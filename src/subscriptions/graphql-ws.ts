@@ -113,6 +113,10 @@ export function createGraphQLWsEndpoint(
   });
 
   return {
+    /** Open sockets, for /metrics. */
+    get size() {
+      return wss.clients.size;
+    },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       if (!originAllowed(req.headers.origin, options.allowedOrigins)) return refuseUpgrade(socket, 403, 'origin not allowed');
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
