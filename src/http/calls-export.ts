@@ -1,6 +1,6 @@
 import { invalid } from '../errors';
 import type { CallFilters } from '../services/call-rows';
-import { parseDate, toIsoSeconds } from '../schema/scalars';
+import { parseDate, serializeDate } from '../schema/scalars';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { toCamel } from '../rest-compat/case';
@@ -40,7 +40,7 @@ const DATE_KEYS = ['startedAt', 'completedAt', 'insertedAt'];
 async function* withIsoTimes(rows: AsyncIterable<object>) {
   for await (const row of rows) {
     const out: Record<string, unknown> = { ...row };
-    for (const key of DATE_KEYS) if (out[key] != null) out[key] = toIsoSeconds(new Date(out[key] as string));
+    for (const key of DATE_KEYS) if (out[key] != null) out[key] = serializeDate(out[key]);
     yield out;
   }
 }

@@ -83,7 +83,7 @@ export class Metrics {
       new Gauge({ name, help, labelNames: ['worker'], registers: [this.registry],
         async collect() {
           this.reset();
-          for (const w of (await sources.media?.stats()) ?? []) this.set({ worker: String(w.index) }, w[key]);
+          for (const [worker, counts] of (await sources.media?.counts()) ?? []) this.set({ worker: String(worker) }, counts[key]);
         } });
     new Gauge({ name: 'voki_media_workers', help: 'Live mediasoup workers of this instance', registers: [this.registry],
       collect() {

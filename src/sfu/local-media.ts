@@ -1,12 +1,15 @@
-import { invalid } from '../errors';
 import type { EventBus } from '../events/event-bus';
 import { event } from '../events/catalog';
 import { topics } from '../events/topics';
 import type { Logger } from '../logger';
 import type { IceCandidate, MediaGateway, MediaParticipant, SdpMessage, SupervisionMode } from './media-gateway';
-import { Room } from './room';
+import { Room, noTransportYet } from './room';
 import { ROUTER_CODECS } from './sdp/rtp';
 import type { MediaWorkers } from './workers';
+
+export interface RoomCounts { rooms: number; transports: number; producers: number; consumers: number }
+
+const noRooms = (): RoomCounts => ({ rooms: 0, transports: 0, producers: 0, consumers: 0 });
 
 /**
  * The rooms of the calls whose media runs on this instance's workers. A room opens when the first
@@ -26,7 +29,7 @@ export class LocalMedia implements MediaGateway {
 
   async iceCandidate(from: MediaParticipant, candidate: IceCandidate) {
     const room = await this.existing(from.callId);
-    if (!room) throw invalid({ candidate: ['there is no transport for you yet: send an offer first'] });
+    if (!room) throw noTransportYet();
     await room.iceCandidate(from, candidate);
   }
 
@@ -45,8 +48,7 @@ export class LocalMedia implements MediaGateway {
 
   /** Closes the room of a call that is over; nothing if there is none here. */
   async end(callId: string) {
-    const room = await this.existing(callId);
-    if (room) this.closeRoom(room);
+    (await this.existing(callId))?.close();
   }
 
   onRoomClosed(listener: (callId: string) => void) {
@@ -62,17 +64,24 @@ export class LocalMedia implements MediaGateway {
     return [...this.rooms.keys()];
   }
 
-  async stats() {
-    const perWorker = new Map<number, { rooms: number; transports: number; producers: number; consumers: number }>();
+  /** Per worker index: its rooms, and their transports, producers and consumers (no worker is asked). */
+  async counts(): Promise<Map<number, RoomCounts>> {
+    const perWorker = new Map<number, RoomCounts>();
     for (const pending of this.rooms.values()) {
       const room = await pending.catch(() => undefined);
       if (!room || room.closed) continue;
       const index = (room.router.appData as { worker: number }).worker;
-      const sum = perWorker.get(index) ?? { rooms: 0, transports: 0, producers: 0, consumers: 0 };
+      const sum = perWorker.get(index) ?? noRooms();
       const c = room.counts();
       perWorker.set(index, { rooms: sum.rooms + 1, transports: sum.transports + c.transports, producers: sum.producers + c.producers, consumers: sum.consumers + c.consumers });
     }
-    return (await this.workers.usage()).map((w) => ({ ...w, ...(perWorker.get(w.index) ?? { rooms: 0, transports: 0, producers: 0, consumers: 0 }) }));
+    return perWorker;
+  }
+
+  /** The counts with each worker's pid and CPU since the previous report (asks every worker). */
+  async stats() {
+    const perWorker = await this.counts();
+    return (await this.workers.usage()).map((w) => ({ ...w, ...(perWorker.get(w.index) ?? noRooms()) }));
   }
 
   async close() {
@@ -115,12 +124,8 @@ export class LocalMedia implements MediaGateway {
       for (const to of participants) this.bus.publish(event('call', callId, 'media_reset', { reason: 'media server restarted: offer again' }, { to }));
     });
     this.unsubscribe.set(callId, this.bus.subscribe(topics.call(callId), (e) => {
-      if (e.event === 'call_ended') this.closeRoom(room);
+      if (e.event === 'call_ended') room.close();
     }));
     return room;
-  }
-
-  private closeRoom(room: Room) {
-    room.close();
   }
 }

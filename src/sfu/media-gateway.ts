@@ -25,8 +25,6 @@ export interface MediaGateway {
   participantLeft(who: MediaParticipant): Promise<void>;
   /** monitor: hears both, says nothing; whisper: only the agent hears; barge: both hear. */
   supervise(supervisor: MediaParticipant, mode: SupervisionMode | null): Promise<void>;
-  /** The call is over: its room closes, wherever it runs. */
-  end(callId: string): Promise<void>;
 }
 
 export type SupervisionMode = 'monitor' | 'whisper' | 'barge';
@@ -42,5 +40,4 @@ export class NoMediaGateway implements MediaGateway {
   async mute(): Promise<void> {}
   async participantLeft(): Promise<void> {}
   async supervise(): Promise<void> {}
-  async end(): Promise<void> {}
 }

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { AppError, forbidden, invalid } from '../errors';
+import { AppError, conflict, forbidden, invalid } from '../errors';
 import type { IceCandidate, MediaParticipant, SdpMessage, SupervisionMode } from './media-gateway';
 import { Peer, type PeerRole } from './peer';
 import { parseRemote } from './sdp/remote';
@@ -11,6 +11,11 @@ export interface RoomOutput {
 
 /** Signalling operations a room queues before it refuses more (a client flooding offers). */
 const MAX_QUEUED = 32;
+
+const mediaEnded = () => conflict('this call’s media has ended');
+
+/** A candidate from someone who has not offered yet, in this room or in none. */
+export const noTransportYet = () => invalid({ candidate: ['there is no transport for you yet: send an offer first'] });
 
 /**
  * One call's media: its Router and every participant's Peer. The room owns them (closing the
@@ -44,8 +49,7 @@ export class Room {
         return;
       }
       if (peer?.isNewConnection(remote)) {
-        peer.close();
-        this.peers.delete(who.participantId);
+        this.dropPeer(who.participantId);
         peer = undefined;
       }
       if (!peer) {
@@ -56,10 +60,7 @@ export class Room {
       try {
         this.out.signal(who.participantId, { type: 'answer', sdp: await peer.acceptOffer(remote) });
       } catch (error) {
-        if (!peer.capabilities) {
-          peer.close();
-          this.peers.delete(who.participantId);
-        }
+        if (!peer.capabilities) this.dropPeer(who.participantId);
         // mediasoup refusing what the SDP asked for (a fingerprint, a parameter) is the SDP's fault.
         throw error instanceof AppError ? error : invalid({ sdp: [`cannot be used: ${(error as Error).message}`] });
       }
@@ -71,7 +72,7 @@ export class Room {
   iceCandidate(who: MediaParticipant, candidate: IceCandidate): Promise<void> {
     return this.run(async () => {
       const peer = this.peers.get(who.participantId);
-      if (!peer) throw invalid({ candidate: ['there is no transport for you yet: send an offer first'] });
+      if (!peer) throw noTransportYet();
       const known = candidate.sdpMid != null ? peer.slots.some((s) => s.mid === String(candidate.sdpMid))
         : candidate.sdpMLineIndex != null ? candidate.sdpMLineIndex >= 0 && candidate.sdpMLineIndex < peer.slots.length : true;
       if (!known) throw invalid({ candidate: ['names a media section (sdpMid/sdpMLineIndex) that was never negotiated'] });
@@ -171,11 +172,11 @@ export class Room {
 
   /** Runs signalling one step at a time; a failing step answers its caller and the room goes on. */
   private run<T>(step: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new AppError('CONFLICT', 'this call’s media has ended'));
+    if (this.closed) return Promise.reject(mediaEnded());
     if (this.queued >= MAX_QUEUED) return Promise.reject(new AppError('RATE_LIMITED', 'too many signalling messages at once: wait for the replies'));
     this.queued++;
     const result = this.chain.then(() => {
-      if (this.closed) throw new AppError('CONFLICT', 'this call’s media has ended');
+      if (this.closed) throw mediaEnded();
       return step();
     });
     this.chain = result.catch(() => undefined).finally(() => this.queued--);

@@ -17,7 +17,7 @@ const RENEW = `local v = redis.call('get', KEYS[1]) if v == false or v == ARGV[1
 /** Deletes the owner key only if it still names the instance we found dead. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-type Op = 'signal' | 'iceCandidate' | 'mute' | 'participantLeft' | 'supervise' | 'end';
+type Op = 'signal' | 'iceCandidate' | 'mute' | 'participantLeft' | 'supervise';
 interface Request { id: string; op: Op; args: unknown[]; replyTo: string }
 interface Reply { id: string; error?: { code: ErrorCode; message: string; fields?: Record<string, string[]> } }
 
@@ -60,9 +60,6 @@ export class RoutedMedia implements MediaGateway {
   }
   supervise(supervisor: MediaParticipant, mode: SupervisionMode | null) {
     return this.route(supervisor.callId, 'supervise', [supervisor, mode], mode !== null);
-  }
-  end(callId: string) {
-    return this.route(callId, 'end', [callId], false);
   }
 
   close() {

@@ -44,7 +44,7 @@ const rtxOf = (section: RemoteSection, pt: number) =>
 const feedback = (codec: RemoteCodec) =>
   codec.rtcpFeedback.filter((f) => FEEDBACK.has(`${f.type}${f.parameter ? ` ${f.parameter}` : ''}`));
 
-export const keptExtensions = (section: RemoteSection) => section.headerExtensions.filter((e) => EXTENSIONS.has(e.uri));
+const keptExtensions = (section: RemoteSection) => section.headerExtensions.filter((e) => EXTENSIONS.has(e.uri));
 
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 
