@@ -34,11 +34,15 @@ const meta = (pageSize: number, total: number) => ({ current_page: 1, page_size:
 
 async function departments(tenantId: string, pageSize: number) {
   const { rows } = await pool.query(
-    `select id, name, description, queue_timeout, is_active, inserted_at, count(*) over () as total
+    `select id, name, description, queue_timeout, is_active, routing, max_calls_per_agent, business_hours, inserted_at,
+            count(*) over () as total
        from departments where tenant_id = $1 order by inserted_at asc, id asc limit $2`,
     [tenantId, pageSize],
   );
-  const data = rows.map((r) => ({ id: r.id, name: r.name, description: r.description, queue_timeout: r.queue_timeout, is_active: r.is_active, inserted_at: iso(r.inserted_at) }));
+  const data = rows.map((r) => ({
+    id: r.id, name: r.name, description: r.description, queue_timeout: r.queue_timeout, is_active: r.is_active,
+    routing: r.routing, max_calls_per_agent: r.max_calls_per_agent, business_hours: r.business_hours, inserted_at: iso(r.inserted_at),
+  }));
   return { data, meta: meta(pageSize, rows.length ? Number(rows[0].total) : 0) };
 }
 

@@ -91,12 +91,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       config.timerIntervalMs, log,
       (result, em) => announceSweep(result, services.events, services.queue, em),
     );
+    const routing = every(config.timerIntervalMs, () => services.router.sweep(), log, 'routing sweep');
     const reminders = every(config.timerIntervalMs, () => services.appointments.sendDueReminders(fork(), config.reminderLeadSeconds), log, 'appointment reminders');
     const tenantOf = async (departmentId: string) =>
       (await fork().findOne(Department, { id: departmentId }, { filters: false }))?.tenantId;
     const reaper = redis ? every(Math.max(200, Math.floor(config.presenceLeaseMs / 3)), () => services.presence.reap(tenantOf), log, 'presence reaper') : undefined;
     services.realtime.startSeenTouch(Math.max(500, Math.floor((config.abandonTimeoutSeconds * 1000) / 3)));
-    undo.push(() => services.realtime.stop(), () => services.notifier.stop(), () => timers.stop(), () => reminders.stop(), () => reaper?.stop());
+    undo.push(() => services.realtime.stop(), () => services.notifier.stop(), () => timers.stop(), () => services.router.settled(), () => routing.stop(), () => reminders.stop(), () => reaper?.stop());
     const schema = await buildVokiSchema();
 
     // The socket counts are read at scrape time, once the endpoints below exist.
@@ -184,7 +185,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         clearInterval(sweep);
         clearTimeout(timer);
         await graphql.server.stop();
-        await Promise.all([timers.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
+        await Promise.all([timers.stop(), routing.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
+        await services.router.settled();
         await media.close();
         await presenceBackend.close();
         await bus.close();

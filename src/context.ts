@@ -35,6 +35,8 @@ export interface SocketConnection {
 /** One per request or socket message, the same for every door. */
 export interface Context {
   requestId: string;
+  /** The caller's address (public operations log it in the audit log). */
+  ip: string;
   log: Logger;
   services: Services;
   /** A fresh fork; public operations use it unscoped, authenticated ones through scope(). */
@@ -56,14 +58,15 @@ export function createContext(deps: ContextDeps, caller: Caller, requestId: stri
   // A socket's principal is read again once per operation (its role may have changed since).
   const fresh = (p: Principal) => (current ??= currentPrincipal(em, p));
   const scope = lazyScope(async () => {
-    if (!given) return authenticate(deps.tokens, em, caller);
+    if (!given) return { ...(await authenticate(deps.tokens, em, caller)), ip: caller.ip };
     if (given.kind !== 'user') throw forbidden('Customers may not do this');
     const now = await fresh(given);
     if (now.kind !== 'user') throw forbidden('Customers may not do this');
-    return { actor: now.actor, em };
+    return { actor: now.actor, em, ip: caller.ip };
   });
   return {
     requestId,
+    ip: caller.ip,
     // Most requests never log; a pino child per request is not free.
     get log() {
       return (log ??= deps.log.child({ requestId }));

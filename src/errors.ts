@@ -36,6 +36,8 @@ export class AppError extends Error {
     message: string = ERROR_TABLE[code].detail,
     readonly fields?: FieldErrors,
     readonly retryAfterSeconds?: number,
+    /** Facts beside the message (camelCase), e.g. when a closed department opens again. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

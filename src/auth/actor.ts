@@ -14,4 +14,6 @@ export interface Actor {
 export interface Scope {
   actor: Actor;
   em: EntityManager;
+  /** The caller's address, for the audit log. */
+  ip?: string;
 }

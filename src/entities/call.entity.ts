@@ -48,6 +48,10 @@ export class Call extends TenantScoped {
   @Property({ type: 'datetime', nullable: true, fieldName: 'assigned_at' })
   assignedAt: (Date & Opt) | null = null;
 
+  /** Assigned by automatic routing: put back in the queue when the agent goes away. */
+  @Property({ type: 'boolean' })
+  routed: boolean & Opt = false;
+
   @Property({ type: 'datetime', nullable: true, fieldName: 'started_at' })
   startedAt: (Date & Opt) | null = null;
 

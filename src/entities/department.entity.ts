@@ -1,6 +1,10 @@
 import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { TenantFilter, TenantScoped } from './tenant-scoped';
+import type { BusinessHours } from '../services/business-hours';
+
+export const ROUTINGS = ['manual', 'round_robin', 'least_busy'] as const;
+export type Routing = (typeof ROUTINGS)[number];
 
 export const DEFAULT_QUEUE_TIMEOUT = 600;
 
@@ -22,4 +26,15 @@ export class Department extends TenantScoped {
 
   @Property({ type: 'boolean', fieldName: 'is_active' })
   isActive: boolean & Opt = true;
+
+  /** `manual`: agents pick; otherwise the server assigns queued calls (CONTRACT §9). */
+  @Property({ type: 'string', length: 20 })
+  routing: Routing & Opt = 'manual';
+
+  @Property({ type: 'integer', fieldName: 'max_calls_per_agent' })
+  maxCallsPerAgent: number & Opt = 1;
+
+  /** null: always open. */
+  @Property({ type: 'json', nullable: true, fieldName: 'business_hours' })
+  businessHours: (BusinessHours & Opt) | null = null;
 }

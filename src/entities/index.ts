@@ -14,14 +14,15 @@ import { Evaluation } from './evaluation.entity';
 import { CallFile } from './call-file.entity';
 import { CallSummary, CallTranscript } from './call-artifact.entity';
 import { Appointment } from './appointment.entity';
+import { AuditEntry } from './audit-entry.entity';
 
 export type { CallStatus, EndReason } from './call.entity';
 export {
   Tenant, CompanySettings, User, Department, DepartmentMember, AccessLink, Tag, RefreshFamily, TenantScoped,
-  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment,
+  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment, AuditEntry,
 };
 
 export const ENTITIES = [
   TenantScoped, Tenant, CompanySettings, User, Department, DepartmentMember, AccessLink, Tag, RefreshFamily,
-  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment,
+  Customer, Call, CallTag, Evaluation, CallFile, CallTranscript, CallSummary, Appointment, AuditEntry,
 ];

@@ -44,6 +44,7 @@ export function formatError(log: Logger) {
     const extensions: Record<string, unknown> = { code: ERROR_TABLE[appError.code].graphql };
     if (appError.fields) extensions.fields = appError.fields;
     if (appError.retryAfterSeconds !== undefined) extensions.retryAfter = appError.retryAfterSeconds;
+    Object.assign(extensions, appError.extra);
     return { message: appError.message, locations: formatted.locations, path: formatted.path, extensions };
   };
 }

@@ -7,14 +7,21 @@ export class MemoryPresenceBackend implements PresenceBackend {
   async put(departmentId: string, entry: PresenceEntry) {
     let dept = this.byDepartment.get(departmentId);
     if (!dept) this.byDepartment.set(departmentId, (dept = new Map()));
-    dept.set(entry.meta.phx_ref, entry);
+    dept.set(entry.key, entry);
   }
 
-  async remove(departmentId: string, ref: string) {
+  async replace(departmentId: string, entry: PresenceEntry, expectedRef: string) {
     const dept = this.byDepartment.get(departmentId);
-    const entry = dept?.get(ref);
+    if (dept?.get(entry.key)?.meta.phx_ref !== expectedRef) return false;
+    dept.set(entry.key, entry);
+    return true;
+  }
+
+  async remove(departmentId: string, key: string) {
+    const dept = this.byDepartment.get(departmentId);
+    const entry = dept?.get(key);
     if (!dept || !entry) return undefined;
-    dept.delete(ref);
+    dept.delete(key);
     if (!dept.size) this.byDepartment.delete(departmentId);
     return entry;
   }

@@ -15,6 +15,8 @@ export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
 export type PresenceState = Record<string, { metas: PresenceMeta[] }>;
 
 export interface PresenceEntry {
+  /** Names the socket's entry for its whole life (its meta's `phx_ref` changes on each update). */
+  key: string;
   userId: string;
   meta: PresenceMeta;
   /** The instance holding the socket; its death expires the entry. */
@@ -27,7 +29,9 @@ export interface PresenceEntry {
  */
 export interface PresenceBackend {
   put(departmentId: string, entry: PresenceEntry): Promise<void>;
-  remove(departmentId: string, ref: string): Promise<PresenceEntry | undefined>;
+  /** Swaps in `entry` only while the stored one still has meta `expectedRef` (a concurrent update loses). */
+  replace(departmentId: string, entry: PresenceEntry, expectedRef: string): Promise<boolean>;
+  remove(departmentId: string, key: string): Promise<PresenceEntry | undefined>;
   /** Live entries only (those of dead instances are left out even before they are reaped). */
   entries(departmentId: string): Promise<PresenceEntry[]>;
   departmentsOf(userId: string): Promise<string[]>;

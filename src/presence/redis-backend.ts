@@ -4,10 +4,15 @@ import type { PresenceBackend, PresenceEntry } from './presence-types';
 const DEPARTMENTS = 'voki:presence:departments';
 const deptKey = (departmentId: string) => `voki:presence:dept:${departmentId}`;
 const userKey = (userId: string) => `voki:presence:user:${userId}`;
+/** Compare-and-set of one entry, atomic in Redis: KEYS[1] hash, ARGV field, expected phx_ref, new JSON. */
+const REPLACE = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur or cjson.decode(cur).meta.phx_ref ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
 export const leaseKey = (instance: string) => `voki:presence:instance:${instance}`;
 
 /**
- * Presences in Redis: one hash per department (phx_ref → entry) and a lease per instance.
+ * Presences in Redis: one hash per department (socket key → entry) and a lease per instance.
  * An instance renews its lease every `leaseMs / 3`; entries whose instance lost its lease are
  * hidden at once and removed by the next reap on any instance.
  */
@@ -26,14 +31,19 @@ export class RedisPresenceBackend implements PresenceBackend {
 
   async put(departmentId: string, entry: PresenceEntry) {
     await this.redis.multi()
-      .hset(deptKey(departmentId), entry.meta.phx_ref, JSON.stringify(entry))
+      .hset(deptKey(departmentId), entry.key, JSON.stringify(entry))
       .sadd(DEPARTMENTS, departmentId)
       .sadd(userKey(entry.userId), departmentId)
       .exec();
   }
 
-  async remove(departmentId: string, ref: string) {
-    const result = await this.redis.multi().hget(deptKey(departmentId), ref).hdel(deptKey(departmentId), ref).exec();
+  async replace(departmentId: string, entry: PresenceEntry, expectedRef: string) {
+    const swapped = await this.redis.eval(REPLACE, 1, deptKey(departmentId), entry.key, expectedRef, JSON.stringify(entry));
+    return swapped === 1;
+  }
+
+  async remove(departmentId: string, key: string) {
+    const result = await this.redis.multi().hget(deptKey(departmentId), key).hdel(deptKey(departmentId), key).exec();
     const [[, raw], [, deleted]] = (result ?? [[null, null], [null, 0]]) as [[unknown, string | null], [unknown, number]];
     if (deleted !== 1 || !raw) return undefined;
     return JSON.parse(raw) as PresenceEntry;
@@ -72,7 +82,7 @@ export class RedisPresenceBackend implements PresenceBackend {
       const live = await this.liveInstances(all);
       for (const e of all) {
         if (live.has(e.instance)) continue;
-        const removed = await this.remove(departmentId, e.meta.phx_ref);
+        const removed = await this.remove(departmentId, e.key);
         if (removed) reaped.push({ departmentId, entry: removed });
       }
     }

@@ -9,19 +9,19 @@ export class AuthResolver {
   @Mutation(() => SignupPayload, { description: 'Create a tenant and its owner; public' })
   @RateLimited('public')
   signup(@Arg('input', () => SignupInput) input: SignupInput, @Ctx() ctx: Context) {
-    return ctx.services.auth.signup(ctx.em, input);
+    return ctx.services.auth.signup(ctx.em, input, ctx.ip);
   }
 
   @Mutation(() => AuthPayload, { description: 'Exchange email, password and tenant for tokens; public' })
   @RateLimited('auth')
   login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context) {
-    return ctx.services.auth.login(ctx.em, input);
+    return ctx.services.auth.login(ctx.em, input, ctx.ip);
   }
 
   @Mutation(() => AuthPayload, { description: 'Rotate a refresh token; a reused one revokes its family' })
   @RateLimited('auth')
   refresh(@Arg('input', () => RefreshInput) input: RefreshInput, @Ctx() ctx: Context) {
-    return ctx.services.auth.refresh(ctx.em, input.refreshToken);
+    return ctx.services.auth.refresh(ctx.em, input.refreshToken, ctx.ip);
   }
 
   @Mutation(() => Boolean, { nullable: true, description: 'Revoke the refresh token family' })

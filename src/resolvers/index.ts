@@ -10,9 +10,10 @@ import { EvaluationResolver } from './evaluation.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { RealtimeResolver } from './realtime.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { AuditResolver } from './audit.resolver';
 import { AnalyticsResolver } from './analytics.resolver';
 
 export const RESOLVERS = [
   AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
-  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver, AnalyticsResolver,
+  WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver, AnalyticsResolver, AuditResolver,
 ] as const;

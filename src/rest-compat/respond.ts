@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { AppError, ERROR_TABLE, type FieldErrors } from '../errors';
-import { snakePath } from './case';
+import { snakePath, toSnake } from './case';
 
 /** The documented error bodies: `{errors: {detail}}`, or field messages for 422. */
 export function errorBody(error: AppError): { status: number; body: unknown; headers: Record<string, string> } {
@@ -13,7 +13,8 @@ export function errorBody(error: AppError): { status: number; body: unknown; hea
     return { status, body: { errors: fields }, headers };
   }
   const detail = error.code === 'INTERNAL_SERVER_ERROR' ? ERROR_TABLE.INTERNAL_SERVER_ERROR.detail : error.message;
-  return { status, body: { errors: { detail } }, headers };
+  const extra = Object.fromEntries(Object.entries(error.extra ?? {}).map(([k, v]) => [toSnake(k), v]));
+  return { status, body: { errors: { detail, ...extra } }, headers };
 }
 
 /** Merges several errors into one answer: field errors combine, otherwise the first decides. */

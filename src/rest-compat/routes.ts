@@ -59,6 +59,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.calls': { method: 'GET', path: '/v1/calls', tag: 'Calls', summary: 'List calls' },
   'Query.customers': { method: 'GET', path: '/v1/customers', tag: 'Customers', summary: 'List customers' },
   'Query.analyticsDashboard': { method: 'GET', path: '/v1/analytics/dashboard', tag: 'Analytics', summary: 'The dashboard (manager)' },
+  'Query.auditLog': { method: 'GET', path: '/v1/audit-log', tag: 'Audit', summary: 'The audit log (manager)' },
   'Query.customer': { method: 'GET', path: '/v1/customers/:id', tag: 'Customers', summary: 'Customer details with their calls' },
   'Query.call': { method: 'GET', path: '/v1/calls/:id', tag: 'Calls', summary: 'Call details' },
   'Mutation.assignCall': { method: 'POST', path: '/v1/calls/:id/assign', tag: 'Calls', summary: 'Assign a queued call (default: to you)' },

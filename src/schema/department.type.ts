@@ -1,5 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { PageMeta } from './common.type';
+import { BusinessHours, RoutingEnum } from './business-hours.type';
+import type { Routing } from '../entities/department.entity';
 
 @Directive('@key(fields: "id")')
 @ObjectType()
@@ -9,6 +11,9 @@ export class Department {
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => Int, { description: 'seconds a customer may wait before the call is missed' }) queueTimeout: number;
   @Field() isActive: boolean;
+  @Field(() => RoutingEnum) routing: Routing;
+  @Field(() => Int) maxCallsPerAgent: number;
+  @Field(() => BusinessHours, { nullable: true, description: 'null: always open' }) businessHours: BusinessHours | null;
   @Field() insertedAt: Date;
 }
 

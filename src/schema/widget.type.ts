@@ -13,6 +13,8 @@ export class LinkValidation {
   @Field(() => Int) queueSize: number;
   @Field(() => Int, { description: 'seconds' }) estimatedWaitTime: number;
   @Field(() => Int) onlineAgents: number;
+  @Field({ description: "within the department's business hours (always, without a schedule)" }) isOpen: boolean;
+  @Field(() => Date, { nullable: true, description: 'when it opens next; null while open or when the schedule never opens' }) nextOpenAt: Date | null;
 }
 
 @InputType()

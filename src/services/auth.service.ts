@@ -10,6 +10,7 @@ import { isUniqueViolation, normalizeEmail } from './guards';
 import { userView, type UserView } from './views';
 import { LoginInput, RefreshInput, SignupInput } from '../schema/auth.input';
 import { validated } from './validate';
+import { recordAudit } from './audit';
 
 export interface Session {
   accessToken: string;
@@ -24,7 +25,7 @@ export class AuthService {
   constructor(private readonly tokens: TokenIssuer) {}
 
   /** Creates a tenant, its company settings and its owner, and logs the owner in. */
-  async signup(em: EntityManager, input: { companyName: string; tenant: string; name: string; email: string; password: string }) {
+  async signup(em: EntityManager, input: { companyName: string; tenant: string; name: string; email: string; password: string }, ip?: string) {
     await validated(SignupInput, input);
     const slug = input.tenant.trim();
     const passwordHash = await hashPassword(input.password);
@@ -38,6 +39,9 @@ export class AuthService {
         const user = tx.create(User, {
           tenantId: tenant.id, name: input.name.trim(), email: normalizeEmail(input.email), passwordHash, role: 'owner',
         });
+        recordAudit(tx, tenant.id, { id: user.id, name: user.name, role: user.role }, ip, {
+          action: 'tenant.created', targetType: 'tenant', targetId: tenant.id, changes: { name: [null, tenant.name], slug: [null, tenant.slug] },
+        });
         await tx.flush();
         const session = await this.issue(tx, tenant, user);
         return { ...session, tenant: { slug: tenant.slug, name: tenant.name } };
@@ -48,14 +52,21 @@ export class AuthService {
     }
   }
 
-  async login(em: EntityManager, input: { email: string; password: string; tenant: string }): Promise<Session> {
+  /** A failed attempt on a known tenant is audited, naming the user when the email exists. */
+  async login(em: EntityManager, input: { email: string; password: string; tenant: string }, ip?: string): Promise<Session> {
     await validated(LoginInput, input);
     const tenant = await em.findOne(Tenant, { slug: input.tenant.trim() });
     const user = tenant
       ? await em.findOne(User, { tenantId: tenant.id, email: normalizeEmail(input.email) }, { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash'] })
       : null;
     const ok = await verifyPassword(user?.passwordHash, input.password);
-    if (!ok || !user || !tenant || user.status !== 'active') throw invalidCredentials();
+    if (!ok || !user || !tenant || user.status !== 'active') {
+      if (tenant) {
+        recordAudit(em, tenant.id, null, ip, { action: 'auth.login_failed', targetType: user ? 'user' : null, targetId: user?.id ?? null });
+        await em.flush();
+      }
+      throw invalidCredentials();
+    }
     return this.issue(em, tenant, user);
   }
 
@@ -64,7 +75,7 @@ export class AuthService {
    * current_jti makes two concurrent uses of one token yield exactly one success; any other
    * use of a known family's old token is a replay, and revokes the family.
    */
-  async refresh(em: EntityManager, refreshToken: string): Promise<Session> {
+  async refresh(em: EntityManager, refreshToken: string, ip?: string): Promise<Session> {
     await validated(RefreshInput, { refreshToken });
     const claims = await this.tokens.verifyRefresh(refreshToken);
     const nextJti = randomUUID();
@@ -75,7 +86,11 @@ export class AuthService {
       'run',
     ) as unknown as { affectedRows: number };
     if (rotated.affectedRows !== 1) {
-      await this.revokeFamily(em, claims.familyId);
+      // A genuine token whose turn has passed: a replay (or a race lost). The family goes, audited.
+      await em.transactional(async (tx) => {
+        await this.revokeFamily(tx, claims.familyId);
+        recordAudit(tx, claims.tenantId, null, ip, { action: 'auth.refresh_reuse', targetType: 'user', targetId: claims.userId });
+      });
       throw unauthenticated();
     }
     const tenant = await em.findOne(Tenant, { id: claims.tenantId });

@@ -10,6 +10,7 @@ import type { PresenceService } from './presence.service';
 import { loadVisibleCall } from './call-access';
 import { callInState } from './calls.service';
 import { requireCall, requireDepartment, scopedEm } from './topic-access';
+import { audit } from './audit';
 
 /**
  * What participants do during a call and agents do to their presence: the pushes of the call
@@ -67,6 +68,8 @@ export class CallControlsService {
     const agentId = call.user?.id ?? null;
     const supervisor: MediaParticipant = { tenantId: call.tenantId, callId: call.id, participantId: scope.actor.userId, role: scope.actor.role };
     await this.media.supervise(supervisor, mode);
+    audit(scope, { action: 'call.supervised', targetType: 'call', targetId: call.id, changes: { mode: [null, mode] } });
+    await scope.em.flush();
     this.bus.publish(event('call', call.id, `${mode}_start`, { supervisor_id: scope.actor.userId, supervisor_name: scope.actor.name }, agentId ? { to: agentId } : {}));
     return { callId: call.id, mode, supervisorId: scope.actor.userId };
   }

@@ -14,7 +14,14 @@ type EndedReason = EventCatalog['call']['call_ended']['reason'];
  * presence follow.
  */
 export class CallEvents {
+  private queued: (tenantId: string) => void = () => undefined;
+
   constructor(private readonly bus: EventBus, private readonly notifier: QueueNotifier, private readonly presence: PresenceService) {}
+
+  /** The router registers here: a call (re)entered a queue. Set once at start-up. */
+  whenQueued(listener: (tenantId: string) => void) {
+    this.queued = listener;
+  }
 
   joined(call: CallRef, customerName: string, position: number, queueSize: number, estimatedWaitTime: number) {
     this.bus.publish([
@@ -22,12 +29,14 @@ export class CallEvents {
       event('call', call.id, 'queue_position', { position, estimated_wait_time: estimatedWaitTime }),
     ]);
     this.notifier.changed(call.tenantId, call.departmentId, false);
+    this.queued(call.tenantId);
   }
 
   /** Back in the queue after an unstarted assignment: the queue hears of it as a join. */
   requeued(call: CallRef, customerName: string, position: number, queueSize: number) {
     this.bus.publish(event('queue', call.departmentId, 'customer_joined', { call_id: call.id, customer_name: customerName, position, queue_size: queueSize }));
     this.notifier.changed(call.tenantId, call.departmentId);
+    this.queued(call.tenantId);
   }
 
   left(call: CallRef, reason: LeftReason, ended?: EndedReason) {

@@ -40,7 +40,7 @@ const RETURNING = `returning c.id, c.tenant_id, c.department_id, c.user_id, c.in
  */
 export async function sweepCallTimers(em: EntityManager, settings: TimerSettings): Promise<SweepResult> {
   const requeued = await em.execute<Row[]>(
-    `update calls c set status = 'queued', user_id = null, assigned_at = null, updated_at = now()
+    `update calls c set status = 'queued', user_id = null, assigned_at = null, routed = false, updated_at = now()
       where c.status = 'assigned' and c.assigned_at < now() - make_interval(secs => ?)
       ${RETURNING}`,
     [settings.assignTimeoutSeconds],

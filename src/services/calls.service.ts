@@ -13,6 +13,8 @@ import { tagView } from './views';
 import type { CallEvents } from './call-events';
 import { CallListArgs } from '../schema/call.type';
 import { validated } from './validate';
+import { audit } from './audit';
+import { inTransaction } from '../db/transaction';
 
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
@@ -42,6 +44,8 @@ export class CallsService {
     await validated(CallListArgs, args);
     requireRole(scope.actor, 'supervisor');
     const { where, params } = callConditions(scope, args);
+    audit(scope, { action: 'calls.exported', changes: { filters: exportedFilters(args) } });
+    await scope.em.flush();
     return (async function* rows() {
       let after: { insertedAt: Date; id: string } | undefined;
       for (;;) {
@@ -94,7 +98,16 @@ export class CallsService {
         throw invalid({ userId: ['is not a member of the call’s department'] });
       }
     }
-    const won = await scope.em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'assigned', user: assignee.id, assignedAt: new Date() });
+    const take = () => scope.em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'assigned', user: assignee.id, assignedAt: new Date(), routed: false });
+    // Assigning someone else is audited, in the same transaction as the assignment.
+    const won = assignee.id === scope.actor.userId ? await take() : await inTransaction(scope.em, async () => {
+      const n = await take();
+      if (n === 1) {
+        audit(scope, { action: 'call.assigned', targetType: 'call', targetId: call.id, changes: { user_id: [null, assignee.id] } });
+        await scope.em.flush();
+      }
+      return n;
+    });
     if (won !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be assigned`);
     this.events.assigned(refOf(call), assignee, call.customer.getEntity().name, call.department.getEntity().name);
     return { id: call.id, status: 'assigned' as const, userId: assignee.id, userName: assignee.name };
@@ -166,12 +179,17 @@ export class CallsService {
     if (!TERMINAL.includes(call.status)) throw conflict('Manager notes are added once the call has ended');
     const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const line = `[${stamp} - ${scope.actor.name}] ${text}`;
-    const [row] = await scope.em.execute<{ manager_notes: string }[]>(
-      `update calls set manager_notes = case when manager_notes is null or manager_notes = '' then ? else manager_notes || E'\\n' || ? end,
-              updated_at = now()
-        where id = ? and tenant_id = ? returning manager_notes`,
-      [line, line, call.id, scope.actor.tenantId],
-    );
+    const [row] = await inTransaction(scope.em, async () => {
+      const updated = await scope.em.execute<{ manager_notes: string }[]>(
+        `update calls set manager_notes = case when manager_notes is null or manager_notes = '' then ? else manager_notes || E'\\n' || ? end,
+                updated_at = now()
+          where id = ? and tenant_id = ? returning manager_notes`,
+        [line, line, call.id, scope.actor.tenantId],
+      );
+      audit(scope, { action: 'call.manager_note', targetType: 'call', targetId: call.id, changes: { manager_notes: [null, line] } });
+      await scope.em.flush();
+      return updated;
+    });
     return { id: call.id, managerNotes: row.manager_notes };
   }
 
@@ -221,6 +239,15 @@ export class CallsService {
     return links.flatMap((l) => (byId.has(l.tagId) ? [tagView(byId.get(l.tagId)!)] : []));
   }
 
+}
+
+/** The export's filters as the audit log keeps them: only those given, REST casing. */
+function exportedFilters(args: CallFilters) {
+  const given = {
+    status: args.status, department_id: args.departmentId, user_id: args.userId, search: args.search,
+    date_from: args.dateFrom, date_to: args.dateTo,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
 const refOf = (c: Call) => ({ id: c.id, tenantId: c.tenantId, departmentId: c.department.id });

@@ -5,6 +5,11 @@ import type { Scope } from '../auth/actor';
 import { companyView } from './views';
 import { UpdateCompanyInput } from '../schema/company.type';
 import { validated } from './validate';
+import { audit, changesBetween } from './audit';
+
+const audited = (t: Tenant, s: CompanySettings) => ({
+  name: t.name, logo_url: s.logoUrl, primary_color: s.primaryColor, features: { ...s.features },
+});
 
 export interface CompanyInput {
   name?: string;
@@ -26,6 +31,7 @@ export class CompanyService {
     requireRole(scope.actor, 'manager');
     if (input.features && scope.actor.role !== 'owner') throw forbidden('Only an owner can change plan features');
     const { tenant, settings } = await this.load(scope);
+    const before = audited(tenant, settings);
     if (input.name !== undefined) tenant.name = input.name.trim();
     if (input.logoUrl !== undefined) settings.logoUrl = input.logoUrl;
     if (input.primaryColor !== undefined) settings.primaryColor = input.primaryColor.toLowerCase();
@@ -37,6 +43,7 @@ export class CompanyService {
         ai_summaries: f.aiSummaries ?? settings.features.ai_summaries,
       };
     }
+    audit(scope, { action: 'company.updated', targetType: 'company', targetId: tenant.id, changes: changesBetween(before, audited(tenant, settings)) });
     await scope.em.flush();
     return companyView(tenant, settings);
   }

@@ -12,6 +12,7 @@ import type { Scope } from '../auth/actor';
 import { isUuid } from './guards';
 import { loadVisibleCall } from './call-access';
 import { cleanFilename, sniffContentType } from './sniff';
+import { audit } from './audit';
 
 const SNIFF_BYTES = 4100;
 
@@ -91,6 +92,8 @@ export class FilesService {
     if (!call.recordingPath) throw notFound('Recording');
     const path = join(this.dataDir, call.recordingPath);
     if (!(await stat(path).catch(() => null))) throw notFound('Recording');
+    audit(scope, { action: 'recording.downloaded', targetType: 'call', targetId: call.id });
+    await scope.em.flush();
     return { path, filename: `call-${call.id}.webm` };
   }
 }

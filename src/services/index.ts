@@ -25,6 +25,8 @@ import { CallControlsService } from './call-controls.service';
 import { AppointmentsService } from './appointments.service';
 import { CustomersService } from './customers.service';
 import { AnalyticsService } from './analytics.service';
+import { CallRouter } from './call-router';
+import { AuditLogService } from './audit-log.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -59,8 +61,13 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
   const presence = new PresenceService(rt.presenceBackend, rt.bus, rt.instanceId);
   const queue = new QueueMath(presence);
   const notifier = new QueueNotifier(rt.bus, queue, rt.fork, rt.log);
-  presence.whenOnlineChanges((tenantId, departmentId) => notifier.changed(tenantId, departmentId));
   const events = new CallEvents(rt.bus, notifier, presence);
+  const router = new CallRouter(presence, events, queue, rt.fork, rt.log);
+  presence.whenOnlineChanges((tenantId, departmentId, userId) => {
+    notifier.changed(tenantId, departmentId);
+    router.presenceChanged(tenantId, departmentId, userId).catch((err) => rt.log.warn({ err, userId }, 'routing after a presence change failed'));
+  });
+  events.whenQueued((tenantId) => router.poke(tenantId));
   return {
     auth,
     users: new UsersService(auth, rt.bus),
@@ -79,10 +86,12 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     queue,
     notifier,
     events,
+    router,
     realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.connections, rt.fork, rt.log),
     callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
     customers: new CustomersService(),
     analytics: new AnalyticsService(),
+    auditLog: new AuditLogService(),
   };
 }

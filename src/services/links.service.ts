@@ -8,6 +8,7 @@ import { findPage, type PageArgs } from './pagination';
 import { linkView } from './views';
 import { CreateLinkInput } from '../schema/link.input';
 import { validated } from './validate';
+import { audit } from './audit';
 
 const SORTABLE = ['inserted_at', 'name', 'expires_at', 'uses'] as const;
 
@@ -44,6 +45,7 @@ export class LinksService {
       expiresAt: input.expiresAt ?? null,
       maxUses: input.maxUses ?? null,
     });
+    audit(scope, { action: 'link.created', targetType: 'link', targetId: link.id, changes: { department_id: [null, department.id], name: [null, link.name] } });
     await scope.em.flush();
     return linkView(link, this.publicUrl);
   }
@@ -52,6 +54,7 @@ export class LinksService {
   async revoke(scope: Scope, id: string) {
     requireRole(scope.actor, 'supervisor');
     const link = await this.load(scope, id);
+    audit(scope, { action: 'link.revoked', targetType: 'link', targetId: link.id, changes: link.active ? { active: [true, false] } : {} });
     link.active = false;
     await scope.em.flush();
     return linkView(link, this.publicUrl);

@@ -10,8 +10,11 @@ import {
 } from '../presence/presence-types';
 import type { PresenceReader } from './queue';
 
-/** Called when a department's online-agent count may have changed (the queue estimate uses it). */
-export type OnlineChanged = (tenantId: string, departmentId: string) => void;
+/**
+ * Called when an agent's presence in a department changed, so the online-agent count may have
+ * (the queue estimate uses it) and so may whom routing can offer calls to.
+ */
+export type OnlineChanged = (tenantId: string, departmentId: string, userId: string) => void;
 
 /**
  * Agents' presence per department, in Phoenix Presence shapes. Each socket that joins
@@ -40,17 +43,18 @@ export class PresenceService implements PresenceReader {
       phx_ref: newRef(), name: actor.name, status: active ? 'busy' : status,
       current_call_id: active?.id ?? null, online_at: Date.now(),
     };
-    await this.backend.put(departmentId, { userId: actor.userId, meta, instance: this.instance });
+    await this.backend.put(departmentId, { key: meta.phx_ref, userId: actor.userId, meta, instance: this.instance });
     this.diff(departmentId, { joins: [{ userId: actor.userId, meta }] });
-    this.onlineChanged(actor.tenantId, departmentId);
+    this.onlineChanged(actor.tenantId, departmentId, actor.userId);
     return meta.phx_ref;
   }
 
-  async untrack(tenantId: string, departmentId: string, ref: string) {
-    const removed = await this.backend.remove(departmentId, ref);
+  /** `key`: what track returned, whatever updates the entry has had since. */
+  async untrack(tenantId: string, departmentId: string, key: string) {
+    const removed = await this.backend.remove(departmentId, key);
     if (!removed) return;
     this.diff(departmentId, { leaves: [{ userId: removed.userId, meta: removed.meta }] });
-    this.onlineChanged(tenantId, departmentId);
+    this.onlineChanged(tenantId, departmentId, removed.userId);
   }
 
   async list(departmentId: string): Promise<PresenceState> {
@@ -90,7 +94,7 @@ export class PresenceService implements PresenceReader {
     for (const { departmentId, entry } of reaped) {
       this.diff(departmentId, { leaves: [{ userId: entry.userId, meta: entry.meta }] });
       const tenantId = await tenantOf(departmentId);
-      if (tenantId) this.onlineChanged(tenantId, departmentId);
+      if (tenantId) this.onlineChanged(tenantId, departmentId, entry.userId);
     }
     return reaped.length;
   }
@@ -103,15 +107,15 @@ export class PresenceService implements PresenceReader {
       const changed = change(entry.meta);
       if (changed === entry.meta) continue;
       const meta: PresenceMeta = { ...changed, phx_ref: newRef(), phx_ref_prev: entry.meta.phx_ref };
-      // Only the remover re-inserts, so two concurrent updates cannot duplicate a socket.
-      if (!(await this.backend.remove(departmentId, entry.meta.phx_ref))) continue;
-      await this.backend.put(departmentId, { ...entry, meta } satisfies PresenceEntry);
+      // Swapped in place, so a reader never sees the user vanish for a moment (routing would
+      // take that for leaving); of two concurrent updates of one entry only one is announced.
+      if (!(await this.backend.replace(departmentId, { ...entry, meta } satisfies PresenceEntry, entry.meta.phx_ref))) continue;
       joins.push({ userId, meta });
       leaves.push({ userId, meta: entry.meta });
     }
     if (joins.length) {
       this.diff(departmentId, { joins, leaves });
-      this.onlineChanged(tenantId, departmentId);
+      this.onlineChanged(tenantId, departmentId, userId);
     }
     return joins.map((j) => j.meta);
   }

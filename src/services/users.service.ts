@@ -13,6 +13,12 @@ import type { EventBus } from '../events/event-bus';
 import { sessionsRevoked } from '../events/sessions';
 import { CreateUserInput, UpdateMeInput, UpdateUserInput, UserListArgs } from '../schema/user.input';
 import { validated } from './validate';
+import { inTransaction } from '../db/transaction';
+import { audit, changesBetween } from './audit';
+
+/** What the audit log compares on a user (never the password). */
+const audited = (u: User, departmentIds: string[]) =>
+  ({ name: u.name, email: u.email, role: u.role, status: u.status, department_ids: [...departmentIds].sort() });
 
 const SORTABLE = ['inserted_at', 'name', 'email', 'role'] as const;
 
@@ -31,12 +37,17 @@ export class UsersService {
   async updateMe(scope: Scope, input: { name?: string; password?: string }) {
     await validated(UpdateMeInput, input);
     const user = await this.load(scope, scope.actor.userId);
-    if (input.name !== undefined) user.name = input.name.trim();
-    if (input.password !== undefined) {
-      user.passwordHash = await hashPassword(input.password);
-      await this.auth.revokeUser(scope, user.id);
-    }
-    await scope.em.flush();
+    const before = user.name;
+    const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+    await inTransaction(scope.em, async () => {
+      if (input.name !== undefined) user.name = input.name.trim();
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        await this.auth.revokeUser(scope, user.id);
+      }
+      audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween({ name: before }, { name: user.name }) });
+      await scope.em.flush();
+    });
     return this.view(scope, user);
   }
 
@@ -70,12 +81,18 @@ export class UsersService {
     const departmentIds = await requireDepartments(scope.em, input.departmentIds ?? []);
     const email = normalizeEmail(input.email);
     if (await scope.em.count(User, { email })) throw invalid({ email: ['has already been taken'] });
-    const user = scope.em.create(User, {
-      tenantId: scope.actor.tenantId, name: input.name.trim(), email, role, passwordHash: await hashPassword(input.password),
+    const passwordHash = await hashPassword(input.password);
+    // The user, their memberships and the audit entry take several statements: one transaction.
+    return inTransaction(scope.em, async () => {
+      const user = scope.em.create(User, { tenantId: scope.actor.tenantId, name: input.name.trim(), email, role, passwordHash });
+      await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
+      audit(scope, {
+        action: 'user.created', targetType: 'user', targetId: user.id,
+        changes: changesBetween({}, { name: user.name, email: user.email, role: user.role, department_ids: [...departmentIds].sort() }),
+      });
+      await flushUnique(scope.em, 'email');
+      return userView(user, departmentIds);
     });
-    await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
-    await flushUnique(scope.em, 'email');
-    return userView(user, departmentIds);
   }
 
   async update(scope: Scope, id: string, input: UserInput) {
@@ -83,30 +100,34 @@ export class UsersService {
     requireRole(scope.actor, 'manager');
     const user = await this.load(scope, requireUuid(id, 'User'));
     this.requireOutranks(scope, user.role);
+    const before = audited(user, (await departmentIdsByUser(scope.em, [user.id])).get(user.id) ?? []);
     if (input.role) requireCanGrant(scope.actor, input.role);
     if (user.id === scope.actor.userId && input.role && input.role !== user.role) throw forbidden('You cannot change your own role');
-    if (input.name !== undefined) user.name = input.name.trim();
-    if (input.email !== undefined) {
-      const email = normalizeEmail(input.email);
-      if (email !== user.email && (await scope.em.count(User, { email }))) throw invalid({ email: ['has already been taken'] });
-      user.email = email;
-    }
     // A lower role or fewer departments may close channels the user has open.
     const accessChanged = (input.role !== undefined && input.role !== user.role) || input.departmentIds !== undefined;
-    if (input.role) user.role = input.role;
-    if (input.status) {
-      if (user.id === scope.actor.userId && input.status === 'inactive') throw conflict('You cannot deactivate yourself');
-      user.status = input.status;
-      if (input.status === 'inactive') await this.auth.revokeUser(scope, user.id);
-    }
-    if (input.password !== undefined) {
-      user.passwordHash = await hashPassword(input.password);
-      await this.auth.revokeUser(scope, user.id);
-    }
-    if (input.departmentIds) {
-      await setMemberships(scope.em, scope.actor.tenantId, user.id, await requireDepartments(scope.em, input.departmentIds));
-    }
-    await flushUnique(scope.em, 'email');
+    // Revocations, memberships, the row and its audit entry: all or nothing.
+    await inTransaction(scope.em, async () => {
+      if (input.name !== undefined) user.name = input.name.trim();
+      if (input.email !== undefined) {
+        const email = normalizeEmail(input.email);
+        if (email !== user.email && (await scope.em.count(User, { email }))) throw invalid({ email: ['has already been taken'] });
+        user.email = email;
+      }
+      if (input.role) user.role = input.role;
+      if (input.status) {
+        if (user.id === scope.actor.userId && input.status === 'inactive') throw conflict('You cannot deactivate yourself');
+        user.status = input.status;
+        if (input.status === 'inactive') await this.auth.revokeUser(scope, user.id);
+      }
+      if (input.password !== undefined) {
+        user.passwordHash = await hashPassword(input.password);
+        await this.auth.revokeUser(scope, user.id);
+      }
+      const departmentIds = input.departmentIds ? await requireDepartments(scope.em, input.departmentIds) : before.department_ids;
+      if (input.departmentIds) await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
+      audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween(before, audited(user, departmentIds)) });
+      await flushUnique(scope.em, 'email');
+    });
     if (input.status === 'inactive') this.bus.publish(sessionsRevoked(user.id));
     else if (accessChanged) this.bus.publish(sessionsRevoked(user.id, 'access changed'));
     return this.view(scope, user);
@@ -118,9 +139,13 @@ export class UsersService {
     const user = await this.load(scope, requireUuid(id, 'User'));
     this.requireOutranks(scope, user.role);
     if (user.id === scope.actor.userId) throw conflict('You cannot deactivate yourself');
-    user.status = 'inactive';
-    await this.auth.revokeUser(scope, user.id);
-    await scope.em.flush();
+    const wasActive = user.status === 'active';
+    await inTransaction(scope.em, async () => {
+      user.status = 'inactive';
+      await this.auth.revokeUser(scope, user.id);
+      audit(scope, { action: 'user.deactivated', targetType: 'user', targetId: user.id, changes: wasActive ? { status: ['active', 'inactive'] } : {} });
+      await scope.em.flush();
+    });
     this.bus.publish(sessionsRevoked(user.id));
     return this.view(scope, user);
   }

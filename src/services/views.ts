@@ -10,10 +10,13 @@ export const userView = (u: User, departmentIds: string[]): UserView => ({
   id: u.id, name: u.name, email: u.email, role: u.role, status: u.status, departmentIds, insertedAt: u.insertedAt,
 });
 
-export type DepartmentRow = Pick<Department, 'id' | 'name' | 'description' | 'queueTimeout' | 'isActive' | 'insertedAt'>;
+export type DepartmentRow = Pick<
+  Department, 'id' | 'name' | 'description' | 'queueTimeout' | 'isActive' | 'routing' | 'maxCallsPerAgent' | 'businessHours' | 'insertedAt'
+>;
 
 export const departmentView = (d: DepartmentRow) => ({
-  id: d.id, name: d.name, description: d.description, queueTimeout: d.queueTimeout, isActive: d.isActive, insertedAt: d.insertedAt,
+  id: d.id, name: d.name, description: d.description, queueTimeout: d.queueTimeout, isActive: d.isActive,
+  routing: d.routing, maxCallsPerAgent: d.maxCallsPerAgent, businessHours: d.businessHours, insertedAt: d.insertedAt,
 });
 
 export const tagView = (t: Tag) => ({ id: t.id, name: t.name, color: t.color, insertedAt: t.insertedAt });

@@ -12,6 +12,12 @@ import type { EvaluationsService } from './evaluations.service';
 import type { CallEvents } from './call-events';
 import { JoinInput as JoinRules, RateInput } from '../schema/widget.type';
 import { validated } from './validate';
+import { isOpenAt, nextOpenAt, type BusinessHours } from './business-hours';
+import { toIsoSeconds } from '../schema/scalars';
+
+/** 409 on join while closed; the body says when it opens again (null: not on the schedule). */
+const closedNow = (opensAt: Date | null) =>
+  new AppError('CONFLICT', 'Department is closed', undefined, undefined, { nextOpenAt: opensAt && toIsoSeconds(opensAt) });
 
 const invalidLink = () => new AppError('NOT_FOUND', 'Invalid or expired access link');
 const unknownCall = () => notFound('Call');
@@ -34,6 +40,7 @@ export class WidgetService {
 
   async validate(em: EntityManager, token: string) {
     const { link, department } = await this.usableLink(em, token);
+    const now = new Date();
     const [tenant, settings, outlook] = await Promise.all([
       em.findOneOrFail(Tenant, { id: link.tenantId }),
       em.findOneOrFail(CompanySettings, { tenantId: link.tenantId }),
@@ -48,6 +55,8 @@ export class WidgetService {
       queueSize: outlook.queueSize,
       estimatedWaitTime: outlook.estimatedWaitTime,
       onlineAgents: outlook.onlineAgents,
+      isOpen: isOpenAt(department.businessHours, now),
+      nextOpenAt: nextOpenAt(department.businessHours, now),
     };
   }
 
@@ -61,6 +70,8 @@ export class WidgetService {
     await validated(JoinRules, input);
     const { link, department } = await this.usableLink(em, token);
     const call = { id: randomUUID(), insertedAt: new Date(), departmentId: department.id };
+    // Only joining is refused: those already queued at closing time keep their place.
+    if (!isOpenAt(department.businessHours, call.insertedAt)) throw closedNow(nextOpenAt(department.businessHours, call.insertedAt));
     const email = input.email ? normalizeEmail(input.email) : null;
     const name = input.name.trim();
     const phone = input.phone?.trim() || null;
@@ -145,8 +156,10 @@ export class WidgetService {
    */
   private async usableLink(em: EntityManager, token: string) {
     if (typeof token !== 'string' || token.length > 64) throw invalidLink();
-    const [row] = await em.execute<Array<{ id: string; tenant_id: string; department_id: string; department_name: string }>>(
-      `select l.id, l.tenant_id, l.department_id, d.name as department_name
+    const [row] = await em.execute<Array<{
+      id: string; tenant_id: string; department_id: string; department_name: string; business_hours: BusinessHours | null;
+    }>>(
+      `select l.id, l.tenant_id, l.department_id, d.name as department_name, d.business_hours
          from access_links l join departments d on d.id = l.department_id and d.tenant_id = l.tenant_id
         where l.token = ? and l.active and d.is_active
           and (l.expires_at is null or l.expires_at > now()) and (l.max_uses is null or l.uses < l.max_uses)`,
@@ -156,7 +169,7 @@ export class WidgetService {
     em.setFilterParams(TENANT_FILTER, { tenantId: row.tenant_id });
     return {
       link: { id: row.id, tenantId: row.tenant_id },
-      department: { id: row.department_id, name: row.department_name },
+      department: { id: row.department_id, name: row.department_name, businessHours: row.business_hours },
     };
   }
 

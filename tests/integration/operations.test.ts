@@ -15,10 +15,24 @@ describe('database outage', () => {
   });
   afterAll(() => srv?.stop());
 
+  /**
+   * The server's background sweeps reconnect within a second, so a connection may come back
+   * between the terminate and the rename: try again until the rename gets in first.
+   */
+  async function rename(from: string, to: string) {
+    for (let attempt = 1; ; attempt++) {
+      await adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${from}'`);
+      try {
+        return await adminQuery(`alter database ${from} rename to ${to}`);
+      } catch (error) {
+        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
+      }
+    }
+  }
+
   it('answers 503 (never 500) while the database is gone, and recovers after', async () => {
     const hidden = `${srv.dbName}_away`;
-    await adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${srv.dbName}'`);
-    await adminQuery(`alter database ${srv.dbName} rename to ${hidden}`);
+    await rename(srv.dbName, hidden);
     try {
       const health = await api.get('/health');
       expect(health.status).toBe(503);
@@ -31,8 +45,7 @@ describe('database outage', () => {
       const gql = await api.graphql('{ tags { data { id } } }', undefined, t.attendant);
       expect(gql.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
-      await adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${hidden}'`);
-      await adminQuery(`alter database ${hidden} rename to ${srv.dbName}`);
+      await rename(hidden, srv.dbName);
     }
     expect((await api.get('/health')).status).toBe(200);
     expect((await api.get('/api/v1/tags', t.attendant)).status).toBe(200);

@@ -33,6 +33,7 @@ describe('validate', () => {
     expect(res.body.data).toEqual({
       valid: true, department_name: 'Suporte Técnico', company_name: 'widget Inc', company_logo_url: 'https://cdn.example/logo.png',
       primary_color: '#6366f1', queue_size: expect.any(Number), estimated_wait_time: expect.any(Number), online_agents: 0,
+      is_open: true, next_open_at: null,
     });
     expect(res.body.data.estimated_wait_time).toBeGreaterThanOrEqual(0);
   });
