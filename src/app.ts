@@ -20,6 +20,7 @@ import { MemoryPresenceBackend } from './presence/memory-backend';
 import { RedisPresenceBackend } from './presence/redis-backend';
 import { MemoryCallConnections, RedisCallConnections } from './presence/call-connections';
 import { startMedia, type Media } from './sfu/start';
+import { startBackground } from './jobs/start';
 import { PhoenixEndpoint } from './subscriptions/phoenix/server';
 import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
 import { refuseUpgrade } from './subscriptions/upgrade';
@@ -78,11 +79,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const connections = redis ? new RedisCallConnections(redis, instanceId) : new MemoryCallConnections();
     const media = await startMedia(config, bus, fork, log, redis ? { redis, instanceId } : undefined);
     undo.push(() => media.close());
+    const background = await startBackground(config, db.url, log);
+    undo.push(() => background.stop());
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
       turnSecret: config.turnSecret, turnUrls: config.turnUrls,
-      dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes,
-    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, fork, log });
+      dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes, webhookAllowPrivate: config.webhooks.allowPrivate,
+    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, jobs: background.jobs, fork, log });
     const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
     const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
     const timers = startCallTimers(
@@ -102,8 +105,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
     // The socket counts are read at scrape time, once the endpoints below exist.
     const metrics = new Metrics({
-      fork, media: media.local, sockets: { phoenix: () => phoenix.size, graphqlWs: () => graphqlWs.size },
+      fork, media: media.local, sockets: { phoenix: () => phoenix.size, graphqlWs: () => graphqlWs.size }, jobs: () => background.jobs.depth(),
     });
+    await background.work((outcome) => metrics.webhookDeliveries.inc({ outcome }));
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', config.trustProxy);
@@ -187,6 +191,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         await graphql.server.stop();
         await Promise.all([timers.stop(), routing.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
         await services.router.settled();
+        await background.stop();
         await media.close();
         await presenceBackend.close();
         await bus.close();

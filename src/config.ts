@@ -52,6 +52,19 @@ export interface Config {
   presenceLeaseMs: number;
   /** With it, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   metricsToken?: string;
+  webhooks: {
+    /** Let webhook URLs reach loopback, private and link-local addresses (development only). */
+    allowPrivate: boolean;
+    timeoutMs: number;
+    /** Seconds to wait before each retry; a delivery fails for good after the last one. */
+    retrySchedule: number[];
+  };
+  jobs: {
+    /** How often the outbox is read for new events, per instance. */
+    outboxIntervalMs: number;
+    /** pg-boss supervision: how often stuck (expired) jobs are put back. */
+    maintenanceSeconds: number;
+  };
   /** mediasoup workers of this instance: `MEDIA=off` runs without media. */
   media: { enabled: boolean; workers: number; listenIp: string; announcedAddress: string; port: number };
 }
@@ -120,6 +133,13 @@ function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: st
   return { jwt, turn, postgres: stored.postgres, generated };
 }
 
+/** "5,60,300" → [5, 60, 300]; anything unreadable is ignored (the default applies). */
+function secondsList(raw: string | undefined): number[] | undefined {
+  if (!raw) return undefined;
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  return list.length && list.every((n) => Number.isInteger(n) && n > 0) ? list : undefined;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = intFrom(env, 'PORT', 4000);
   const dataDir = resolve(env.DATA_DIR || './.voki');
@@ -164,6 +184,15 @@ export function loadConfig(env: Env = process.env): Config {
     wsAllowedOrigins: originList(env.WS_ALLOWED_ORIGINS) ?? originList(env.CORS_ORIGINS) ?? '*',
     presenceLeaseMs: intFrom(env, 'PRESENCE_LEASE_MS', 15000) || 15000,
     metricsToken: env.METRICS_TOKEN || undefined,
+    webhooks: {
+      allowPrivate: /^(1|true|yes)$/i.test(env.WEBHOOK_ALLOW_PRIVATE ?? ''),
+      timeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 10000) || 10000,
+      retrySchedule: secondsList(env.WEBHOOK_RETRY_SCHEDULE) ?? [5, 60, 300, 1800, 7200, 28800],
+    },
+    jobs: {
+      outboxIntervalMs: intFrom(env, 'OUTBOX_INTERVAL_MS', 250) || 250,
+      maintenanceSeconds: intFrom(env, 'JOB_MAINTENANCE_SECONDS', 30) || 30,
+    },
     media: {
       enabled: !/^(0|off|false|no)$/i.test(env.MEDIA ?? ''),
       workers: intFrom(env, 'MEDIA_WORKERS', availableParallelism()) || 1,

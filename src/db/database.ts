@@ -11,6 +11,8 @@ const MIGRATION_LOCK = 72_4201;
 export interface Database {
   orm: MikroORM;
   embedded: boolean;
+  /** The connection URL (the embedded database's too), for clients beside the ORM (the job queue). */
+  url: string;
   /** True when a trivial query answers; used by /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   return {
     orm,
     embedded: !!embedded,
+    url,
     async ping() {
       try {
         await orm.em.getConnection().execute('select 1');
@@ -56,8 +59,11 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   };
 }
 
-/** Several instances may start at once on a fresh database: one migrates while the others wait for it. */
-async function migrateAlone(url: string, migrate: () => Promise<void>) {
+/**
+ * Several instances may start at once on a fresh database: one migrates (ours, and the job
+ * queue's schema) while the others wait for it.
+ */
+export async function migrateAlone(url: string, migrate: () => Promise<void>) {
   const lock = new Client({ connectionString: url });
   await lock.connect();
   try {

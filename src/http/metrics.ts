@@ -25,6 +25,8 @@ export interface MetricSources {
   fork: () => EntityManager;
   sockets: { phoenix: () => number; graphqlWs: () => number };
   media?: LocalMedia;
+  /** Jobs waiting or running, per queue. */
+  jobs?: () => Promise<Record<string, number>>;
 }
 
 /**
@@ -89,11 +91,22 @@ export class Metrics {
       collect() {
         this.set(sources.media?.workers.size ?? 0);
       } });
+    new Gauge({ name: 'voki_jobs_queued', help: 'Background jobs waiting or running, by queue (every instance sees the same)', labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        for (const [queue, n] of Object.entries((await sources.jobs?.()) ?? {})) this.set({ queue }, n);
+      } });
     media('voki_media_rooms', 'Calls with media, by worker', 'rooms');
     media('voki_media_transports', 'WebRTC transports, by worker', 'transports');
     media('voki_media_producers', 'Producers, by worker', 'producers');
     media('voki_media_consumers', 'Consumers, by worker', 'consumers');
   }
+
+  /** Webhook delivery attempts of this instance, by outcome: delivered, retry (failed, will be retried), failed (for good). */
+  readonly webhookDeliveries = new Counter({
+    name: 'voki_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered, retry, failed)', labelNames: ['outcome'],
+    registers: [this.registry],
+  });
 
   /** Label sets seen so far → their children: every request is counted, so no label hashing per request. */
   private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();

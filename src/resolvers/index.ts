@@ -11,9 +11,11 @@ import { AppointmentResolver } from './appointment.resolver';
 import { RealtimeResolver } from './realtime.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { AuditResolver } from './audit.resolver';
+import { WebhookResolver } from './webhook.resolver';
 import { AnalyticsResolver } from './analytics.resolver';
 
 export const RESOLVERS = [
   AuthResolver, UserResolver, DepartmentResolver, LinkResolver, TagResolver, CompanyResolver,
   WidgetResolver, CallResolver, EvaluationResolver, AppointmentResolver, RealtimeResolver, CustomerResolver, AnalyticsResolver, AuditResolver,
+  WebhookResolver,
 ] as const;

@@ -7,7 +7,7 @@ type HTTPMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RestRoute {
   method: HTTPMethod;
   path: string;
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
   tag: string;
   summary: string;
   /** No token needed (rate-limited per IP instead). */
@@ -60,6 +60,14 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   'Query.customers': { method: 'GET', path: '/v1/customers', tag: 'Customers', summary: 'List customers' },
   'Query.analyticsDashboard': { method: 'GET', path: '/v1/analytics/dashboard', tag: 'Analytics', summary: 'The dashboard (manager)' },
   'Query.auditLog': { method: 'GET', path: '/v1/audit-log', tag: 'Audit', summary: 'The audit log (manager)' },
+  'Query.webhooks': { method: 'GET', path: '/v1/webhooks', tag: 'Webhooks', summary: 'List webhooks (manager)' },
+  'Mutation.createWebhook': { method: 'POST', path: '/v1/webhooks', status: 201, tag: 'Webhooks', summary: 'Create a webhook; the answer carries its secret' },
+  'Query.webhook': { method: 'GET', path: '/v1/webhooks/:id', tag: 'Webhooks', summary: 'Get a webhook' },
+  'Mutation.updateWebhook': { method: 'PUT', path: '/v1/webhooks/:id', tag: 'Webhooks', summary: 'Update a webhook' },
+  'Mutation.deleteWebhook': { method: 'DELETE', path: '/v1/webhooks/:id', status: 204, tag: 'Webhooks', summary: 'Delete a webhook' },
+  'Mutation.rotateWebhookSecret': { method: 'POST', path: '/v1/webhooks/:id/rotate-secret', tag: 'Webhooks', summary: 'Rotate the signing secret' },
+  'Query.webhookDeliveries': { method: 'GET', path: '/v1/webhooks/:id/deliveries', tag: 'Webhooks', summary: 'Deliveries of a webhook' },
+  'Mutation.retryWebhookDelivery': { method: 'POST', path: '/v1/webhooks/:id/deliveries/:delivery_id/retry', status: 202, tag: 'Webhooks', summary: 'Retry a delivery now' },
   'Query.customer': { method: 'GET', path: '/v1/customers/:id', tag: 'Customers', summary: 'Customer details with their calls' },
   'Query.call': { method: 'GET', path: '/v1/calls/:id', tag: 'Calls', summary: 'Call details' },
   'Mutation.assignCall': { method: 'POST', path: '/v1/calls/:id/assign', tag: 'Calls', summary: 'Assign a queued call (default: to you)' },

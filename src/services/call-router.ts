@@ -5,6 +5,7 @@ import type { PresenceMeta, PresenceState } from '../presence/presence-types';
 import type { CallEvents } from './call-events';
 import type { QueueMath } from './queue';
 import { readRows } from '../db/rows';
+import { changeCalls } from './outbox';
 
 /** The presence a router reads: shared across instances when Redis is configured. */
 export interface PresenceLookup {
@@ -152,9 +153,9 @@ export class CallRouter {
     for (const call of waiting) {
       const agent = pick(candidates, d.routing, d.max_calls_per_agent, call.last_offered_to);
       if (!agent) break;
-      const [won] = await tx.execute<Array<{ id: string }>>(
-        `update calls set status = 'assigned', user_id = ?, assigned_at = now(), routed = true, last_offered_to = ?, updated_at = now()
-          where id = ? and status = 'queued' returning id`, [agent.id, agent.id, call.id]);
+      const [won] = await changeCalls<{ id: string }>(tx,
+        `update calls c set status = 'assigned', user_id = ?, assigned_at = now(), routed = true, last_offered_to = ?, updated_at = now()
+          where c.id = ? and c.status = 'queued'`, [agent.id, agent.id, call.id]);
       if (!won) continue;
       await tx.execute('update users set last_offered_at = clock_timestamp() where id = ?', [agent.id]);
       agent.load += 1;

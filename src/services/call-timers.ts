@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { CallEvents, CallRef } from './call-events';
 import type { QueueMath } from './queue';
 import { every } from './background';
+import { changeCalls } from './outbox';
 
 export interface TimerSettings {
   /** Seconds an assigned call may stay unstarted before it returns to the queue. */
@@ -31,6 +32,8 @@ const rows = (r: Row[]): Changed[] =>
   }));
 const RETURNING = `returning c.id, c.tenant_id, c.department_id, c.user_id, c.inserted_at,
   (select name from customers where id = c.customer_id) as customer_name`;
+/** The same columns, from changeCalls's joined rows. */
+const ENDED = 'c.id, c.tenant_id, c.department_id, c.user_id, c.inserted_at, cu.name as customer_name';
 
 /**
  * The state table's timers, as conditional UPDATEs over stored timestamps and the database
@@ -45,27 +48,26 @@ export async function sweepCallTimers(em: EntityManager, settings: TimerSettings
       ${RETURNING}`,
     [settings.assignTimeoutSeconds],
   );
-  const missed = await em.execute<Row[]>(
+  // The endings are calls' events (call.missed, call.abandoned, call.completed): recorded in the outbox by the same statement.
+  const missed = await changeCalls<Row>(em,
     `update calls c set status = 'missed', end_reason = 'timeout', completed_at = now(),
             wait_time = greatest(0, round(extract(epoch from now() - c.inserted_at)))::int, updated_at = now()
-       from departments d
-      where c.department_id = d.id and c.status = 'queued'
-        and c.inserted_at < now() - make_interval(secs => d.queue_timeout)
-      ${RETURNING}`,
+       from departments dq
+      where c.department_id = dq.id and c.status = 'queued'
+        and c.inserted_at < now() - make_interval(secs => dq.queue_timeout)`,
+    [], ENDED,
   );
-  const abandoned = await em.execute<Row[]>(
+  const abandoned = await changeCalls<Row>(em,
     `update calls c set status = 'abandoned', end_reason = 'abandoned', completed_at = now(),
             wait_time = greatest(0, round(extract(epoch from now() - c.inserted_at)))::int, updated_at = now()
-      where c.status = 'queued' and c.customer_seen_at < now() - make_interval(secs => ?)
-      ${RETURNING}`,
-    [settings.abandonTimeoutSeconds],
+      where c.status = 'queued' and c.customer_seen_at < now() - make_interval(secs => ?)`,
+    [settings.abandonTimeoutSeconds], ENDED,
   );
-  const disconnected = await em.execute<Row[]>(
+  const disconnected = await changeCalls<Row>(em,
     `update calls c set status = 'completed', end_reason = 'disconnect', completed_at = now(),
             duration = greatest(0, round(extract(epoch from now() - coalesce(c.started_at, now()))))::int, updated_at = now()
-      where c.status = 'active' and c.disconnected_at is not null and c.disconnected_at < now() - make_interval(secs => ?)
-      ${RETURNING}`,
-    [settings.graceSeconds],
+      where c.status = 'active' and c.disconnected_at is not null and c.disconnected_at < now() - make_interval(secs => ?)`,
+    [settings.graceSeconds], ENDED,
   );
   return { requeued: rows(requeued), missed: rows(missed), abandoned: rows(abandoned), disconnected: rows(disconnected) };
 }

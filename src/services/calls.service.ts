@@ -15,6 +15,7 @@ import { CallListArgs } from '../schema/call.type';
 import { validated } from './validate';
 import { audit } from './audit';
 import { inTransaction } from '../db/transaction';
+import { changeCalls } from './outbox';
 
 const TERMINAL: readonly CallStatus[] = ['completed', 'missed', 'cancelled', 'abandoned'];
 
@@ -98,7 +99,10 @@ export class CallsService {
         throw invalid({ userId: ['is not a member of the call’s department'] });
       }
     }
-    const take = () => scope.em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'assigned', user: assignee.id, assignedAt: new Date(), routed: false });
+    const take = async () => (await changeCalls(scope.em,
+      `update calls c set status = 'assigned', user_id = ?, assigned_at = now(), routed = false, updated_at = now()
+        where c.id = ? and c.status = 'queued' and c.tenant_id = ?`,
+      [assignee.id, call.id, scope.actor.tenantId])).length;
     // Assigning someone else is audited, in the same transaction as the assignment.
     const won = assignee.id === scope.actor.userId ? await take() : await inTransaction(scope.em, async () => {
       const n = await take();
@@ -117,10 +121,10 @@ export class CallsService {
   async start(scope: Scope, id: string) {
     const call = await this.loadOwned(scope, id);
     const now = new Date();
-    const changed = await scope.em.nativeUpdate(
-      Call, { id: call.id, status: 'assigned' },
-      { status: 'active', startedAt: now, waitTime: secondsBetween(call.insertedAt, now) },
-    );
+    const changed = (await changeCalls(scope.em,
+      `update calls c set status = 'active', started_at = ?, wait_time = ?, updated_at = now()
+        where c.id = ? and c.status = 'assigned' and c.tenant_id = ?`,
+      [now, secondsBetween(call.insertedAt, now), call.id, scope.actor.tenantId])).length;
     if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be started`);
     const agent = call.user!.getEntity();
     this.events.started(refOf(call), agent, now);
@@ -131,14 +135,11 @@ export class CallsService {
   async complete(scope: Scope, id: string, notes?: string | null) {
     const call = await this.loadOwned(scope, id);
     const now = new Date();
-    const changed = await scope.em.nativeUpdate(
-      Call, { id: call.id, status: 'active' },
-      {
-        status: 'completed', completedAt: now, endReason: 'normal',
-        duration: call.startedAt ? secondsBetween(call.startedAt, now) : 0,
-        ...(notes?.trim() ? { notes: notes.trim() } : {}),
-      },
-    );
+    const changed = (await changeCalls(scope.em,
+      `update calls c set status = 'completed', completed_at = ?, end_reason = 'normal', duration = ?,
+              notes = coalesce(?, c.notes), updated_at = now()
+        where c.id = ? and c.status = 'active' and c.tenant_id = ?`,
+      [now, call.startedAt ? secondsBetween(call.startedAt, now) : 0, notes?.trim() || null, call.id, scope.actor.tenantId])).length;
     if (changed !== 1) throw conflict(`${callInState(await this.currentStatus(scope, call.id))} cannot be completed`);
     this.events.ended(refOf(call), call.user?.id ?? null, 'completed');
     return { id: call.id, status: 'completed' as const, completedAt: now };

@@ -10,6 +10,8 @@ import { readRows } from '../db/rows';
 import { daysBefore, endOfDay } from './dates';
 import { CreateEvaluationInput, EvaluationListArgs } from '../schema/evaluation.type';
 import { validated } from './validate';
+import { recordEvent } from './outbox';
+import { toIsoSeconds } from '../schema/scalars';
 
 const SORTABLE = ['inserted_at', 'rating'] as const;
 
@@ -40,6 +42,9 @@ export class EvaluationsService {
         });
         await tx.nativeUpdate(Call, { id: call.id }, { rating: input.rating });
         await tx.flush();
+        await recordEvent(tx, call.tenantId, 'evaluation.created', evaluation.id, {
+          id: evaluation.id, call_id: call.id, rating: evaluation.rating, comment: evaluation.comment, inserted_at: toIsoSeconds(evaluation.insertedAt),
+        });
         return evaluation;
       });
     } catch (error) {

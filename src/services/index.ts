@@ -27,6 +27,8 @@ import { CustomersService } from './customers.service';
 import { AnalyticsService } from './analytics.service';
 import { CallRouter } from './call-router';
 import { AuditLogService } from './audit-log.service';
+import { WebhooksService } from './webhooks.service';
+import type { Jobs } from '../jobs/queue';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -39,6 +41,8 @@ export interface ServiceSettings {
   turnUrls: string[];
   dataDir: string;
   uploadLimitBytes: number;
+  /** Webhook URLs may point at private addresses (development). */
+  webhookAllowPrivate: boolean;
 }
 
 /** The real-time plumbing the services publish through; the app picks in-process or Redis. */
@@ -50,6 +54,8 @@ export interface RealtimeDeps {
   media: MediaGateway;
   /** Which participants have a socket open on which call, on any instance. */
   connections: CallConnections;
+  /** The durable job queue (PostgreSQL). */
+  jobs: Jobs;
   /** A fresh EntityManager for work that happens outside any request. */
   fork: () => EntityManager;
   log: Logger;
@@ -93,5 +99,6 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     customers: new CustomersService(),
     analytics: new AnalyticsService(),
     auditLog: new AuditLogService(),
+    webhooks: new WebhooksService(rt.jobs, s.webhookAllowPrivate),
   };
 }

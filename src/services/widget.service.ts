@@ -14,6 +14,11 @@ import { JoinInput as JoinRules, RateInput } from '../schema/widget.type';
 import { validated } from './validate';
 import { isOpenAt, nextOpenAt, type BusinessHours } from './business-hours';
 import { toIsoSeconds } from '../schema/scalars';
+import { changeCalls, recordCallEvents } from './outbox';
+
+/** call.queued, from the statement's own rows: a customer it created is not yet in the table. */
+const JOIN_EVENT = recordCallEvents('queued', `'call.queued'`,
+  'join departments d on d.id = c.department_id join customer cu on cu.id = c.customer_id left join users u on false');
 
 /** 409 on join while closed; the body says when it opens again (null: not on the schedule). */
 const closedNow = (opensAt: Date | null) =>
@@ -86,16 +91,19 @@ export class WidgetService {
             order by inserted_at limit 1
          ), updated as (
            update customers set name = ?, phone = coalesce(?, phone), updated_at = now()
-            where id = (select id from found) returning id
+            where id = (select id from found) returning id, name, email, phone
          ), created as (
            insert into customers (id, tenant_id, name, email, phone, inserted_at, updated_at)
-           select ?, ?, ?, ?, ?, ?, ? where exists (select 1 from spent) and not exists (select 1 from found) returning id
+           select ?, ?, ?, ?, ?, ?, ? where exists (select 1 from spent) and not exists (select 1 from found)
+           returning id, name, email, phone
          ), customer as (
-           select id from updated union all select id from created
+           select * from updated union all select * from created
          ), queued as (
            insert into calls (id, tenant_id, department_id, customer_id, access_link_id, status, reason, customer_seen_at, inserted_at, updated_at)
            select ?, ?, ?, customer.id, ?, 'queued', ?, ?, ?, ? from customer
-           returning customer_id
+           returning *
+         ), recorded as (
+           ${JOIN_EVENT}
          )
          select (select customer_id from queued) as customer_id, ${STANDING_COLUMNS}`,
         [
@@ -137,7 +145,10 @@ export class WidgetService {
   async cancel(em: EntityManager, callId: string) {
     const call = await this.loadCall(em, callId);
     const now = new Date();
-    const changed = await em.nativeUpdate(Call, { id: call.id, status: 'queued' }, { status: 'cancelled', completedAt: now, waitTime: secondsBetween(call.insertedAt, now) });
+    const changed = (await changeCalls(em,
+      `update calls c set status = 'cancelled', completed_at = ?, wait_time = ?, updated_at = now()
+        where c.id = ? and c.status = 'queued' and c.tenant_id = ?`,
+      [now, secondsBetween(call.insertedAt, now), call.id, call.tenantId])).length;
     if (changed !== 1) throw conflict(`${callInState(call.status)} cannot be cancelled`);
     this.events.left({ id: call.id, tenantId: call.tenantId, departmentId: call.department.id }, 'cancelled', 'cancelled');
     return { callId: call.id, status: 'cancelled' as const };

@@ -3,6 +3,7 @@ import { Migration20261121000000_core } from './Migration20261121000000_core';
 import { Migration20261121010000_calls } from './Migration20261121010000_calls';
 import { Migration20261121020000_realtime } from './Migration20261121020000_realtime';
 import { Migration20261203000000_desk } from './Migration20261203000000_desk';
+import { Migration20261203010000_jobs } from './Migration20261203010000_jobs';
 
 /** Listed explicitly so the same set runs from TypeScript (tests) and from the build. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121010000_calls', class: Migration20261121010000_calls },
   { name: 'Migration20261121020000_realtime', class: Migration20261121020000_realtime },
   { name: 'Migration20261203000000_desk', class: Migration20261203000000_desk },
+  { name: 'Migration20261203010000_jobs', class: Migration20261203010000_jobs },
 ];
