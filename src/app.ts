@@ -79,7 +79,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const connections = redis ? new RedisCallConnections(redis, instanceId) : new MemoryCallConnections();
     const media = await startMedia(config, bus, fork, log, redis ? { redis, instanceId } : undefined);
     undo.push(() => media.close());
-    const background = await startBackground(config, db.url, log);
+    const background = await startBackground(config, db.url, fork, log);
     undo.push(() => background.stop());
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,

@@ -65,6 +65,11 @@ export interface Config {
     /** pg-boss supervision: how often stuck (expired) jobs are put back. */
     maintenanceSeconds: number;
   };
+  /** Who makes transcripts and summaries (CONTRACT §12). */
+  providers: {
+    transcription: { name: 'openai' | 'local' | 'none'; baseUrl: string; apiKey?: string; model: string };
+    summary: { name: 'openai' | 'local' | 'none'; baseUrl: string; apiKey?: string; model: string };
+  };
   /** mediasoup workers of this instance: `MEDIA=off` runs without media. */
   media: { enabled: boolean; workers: number; listenIp: string; announcedAddress: string; port: number };
 }
@@ -133,6 +138,12 @@ function loadOrCreateSecrets(dataDir: string, env: Env): { jwt: string; turn: st
   return { jwt, turn, postgres: stored.postgres, generated };
 }
 
+function providerName(raw: string | undefined, fallback: 'openai' | 'local' | 'none', name: string): 'openai' | 'local' | 'none' {
+  if (!raw) return fallback;
+  if (raw === 'openai' || raw === 'local' || raw === 'none') return raw;
+  throw new Error(`${name} must be openai, local or none`);
+}
+
 /** "5,60,300" → [5, 60, 300]; anything unreadable is ignored (the default applies). */
 function secondsList(raw: string | undefined): number[] | undefined {
   if (!raw) return undefined;
@@ -188,6 +199,20 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: /^(1|true|yes)$/i.test(env.WEBHOOK_ALLOW_PRIVATE ?? ''),
       timeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 10000) || 10000,
       retrySchedule: secondsList(env.WEBHOOK_RETRY_SCHEDULE) ?? [5, 60, 300, 1800, 7200, 28800],
+    },
+    providers: {
+      transcription: {
+        name: providerName(env.TRANSCRIPTION_PROVIDER, existsSync('/usr/bin/pocketsphinx_continuous') ? 'local' : 'none', 'TRANSCRIPTION_PROVIDER'),
+        baseUrl: env.TRANSCRIPTION_BASE_URL || 'https://api.openai.com/v1',
+        apiKey: env.TRANSCRIPTION_API_KEY || undefined,
+        model: env.TRANSCRIPTION_MODEL || 'whisper-1',
+      },
+      summary: {
+        name: providerName(env.SUMMARY_PROVIDER, 'local', 'SUMMARY_PROVIDER'),
+        baseUrl: env.SUMMARY_BASE_URL || 'https://api.openai.com/v1',
+        apiKey: env.SUMMARY_API_KEY || undefined,
+        model: env.SUMMARY_MODEL || 'gpt-4o-mini',
+      },
     },
     jobs: {
       outboxIntervalMs: intFrom(env, 'OUTBOX_INTERVAL_MS', 250) || 250,

@@ -48,6 +48,13 @@ export class Call extends TenantScoped {
   @Property({ type: 'datetime', nullable: true, fieldName: 'assigned_at' })
   assignedAt: (Date & Opt) | null = null;
 
+  /** After-call work (CONTRACT §12): null (not on the plan), pending, ready, failed or unavailable. */
+  @Property({ type: 'string', length: 20, nullable: true, fieldName: 'transcript_status' })
+  transcriptStatus: (string & Opt) | null = null;
+
+  @Property({ type: 'string', length: 20, nullable: true, fieldName: 'summary_status' })
+  summaryStatus: (string & Opt) | null = null;
+
   /** Assigned by automatic routing: put back in the queue when the agent goes away. */
   @Property({ type: 'boolean' })
   routed: boolean & Opt = false;

@@ -25,6 +25,10 @@ export class CompanySettings {
   @Property({ type: 'json' })
   features: PlanFeatures & Opt = { ...DEFAULT_FEATURES };
 
+  /** BCP 47: the language of transcripts and summaries. */
+  @Property({ type: 'string', length: 35 })
+  language: string & Opt = 'pt-BR';
+
   @Property({ type: 'datetime', fieldName: 'updated_at', onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 }

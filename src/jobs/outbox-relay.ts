@@ -34,6 +34,16 @@ export class OutboxRelay {
         [ids],
       );
       for (const d of deliveries) await this.jobs.send(QUEUES.webhookDelivery, { deliveryId: d.id }, { db: onClient(client) });
+      // A completed call on a plan with any after-call feature gets its artefacts made.
+      const { rows: finished } = await client.query<{ call_id: string }>(
+        `select o.subject_id as call_id from outbox_events o join company_settings s on s.tenant_id = o.tenant_id
+          where o.id = any($1::uuid[]) and o.type = 'call.completed'
+            and (s.features->>'recording' = 'true' or s.features->>'transcription' = 'true' or s.features->>'ai_summaries' = 'true')`,
+        [ids],
+      );
+      for (const f of finished) {
+        await this.jobs.send(QUEUES.callArtifacts, { callId: f.call_id }, { db: onClient(client), singletonKey: f.call_id });
+      }
       await client.query('update outbox_events set dispatched_at = now() where id = any($1::uuid[])', [ids]);
       return { events: ids.length, deliveries: deliveries.length };
     });

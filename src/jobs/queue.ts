@@ -6,6 +6,7 @@ import { migrateAlone } from '../db/database';
 /** Queue names: one per kind of durable work. */
 export const QUEUES = {
   webhookDelivery: 'webhook-delivery',
+  callArtifacts: 'call-artifacts',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -49,18 +50,37 @@ export class Jobs {
     return this.boss.send(name, data, options);
   }
 
-  /** Runs `handler` for each job of `name`, a few at a time; a handler that throws is retried. */
-  async work<T extends object>(name: QueueName, handler: (data: T) => Promise<void>, concurrency = 4) {
-    for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<T>(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-        try {
-          await handler(job.data);
-        } catch (err) {
-          this.log.warn({ err, queue: name, jobId: job.id }, 'job failed; it will be retried');
-          throw err;
-        }
+  /** This instance's workers per queue, so new work can wake them before their next poll. */
+  private readonly workers = new Map<QueueName, string[]>();
+
+  /**
+   * Runs `handler` for each job of `name`: `workers` loops each take up to `batch` jobs at a time
+   * and run them side by side. A job whose handler throws is failed alone (and retried by
+   * pg-boss); `final` tells the handler this is its last try. A full batch fetches again at once
+   * instead of waiting for the next poll.
+   */
+  async work<T extends object>(name: QueueName, handler: (data: T, final: boolean) => Promise<void>, options: { workers: number; batch: number }) {
+    const ids: string[] = [];
+    this.workers.set(name, ids);
+    for (let i = 0; i < options.workers; i++) {
+      const id: string = await this.boss.work<T>(name, { pollingIntervalSeconds: 0.5, batchSize: options.batch, includeMetadata: true }, async (jobs) => {
+        await Promise.all(jobs.map(async (job) => {
+          try {
+            await handler(job.data, job.retryCount >= job.retryLimit);
+          } catch (err) {
+            this.log.warn({ err, queue: name, jobId: job.id }, 'job failed; it will be retried');
+            await this.boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) }).catch(() => undefined);
+          }
+        }));
+        if (jobs.length === options.batch) this.boss.notifyWorker(id);
       });
+      ids.push(id);
     }
+  }
+
+  /** Wakes this instance's workers of `name` (work was just queued here). */
+  nudge(name: QueueName) {
+    for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
   }
 
   /** Jobs waiting or running, per queue (for /metrics). */

@@ -1,6 +1,6 @@
 import { Call, CallSummary, CallTag, CallTranscript, CompanySettings, DepartmentMember, Tag, User, type CallStatus } from '../entities';
 import type { PlanFeatures } from '../entities/company-settings.entity';
-import { conflict, forbidden, invalid, notFound } from '../errors';
+import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
 import { atLeast, requireRole } from '../auth/roles';
 import { readRows } from '../db/rows';
 import type { Scope } from '../auth/actor';
@@ -199,7 +199,7 @@ export class CallsService {
     await this.requireFeature(scope, 'transcription');
     const call = await loadVisibleCall(scope, callId);
     const found = await scope.em.findOne(CallTranscript, { callId: call.id });
-    if (!found) throw notFound('Transcript');
+    if (!found) throw notYet('Transcript', call.transcriptStatus);
     return { callId: call.id, transcript: found.transcript, language: found.language, generatedAt: found.generatedAt };
   }
 
@@ -208,7 +208,7 @@ export class CallsService {
     await this.requireFeature(scope, 'ai_summaries');
     const call = await loadVisibleCall(scope, callId);
     const found = await scope.em.findOne(CallSummary, { callId: call.id });
-    if (!found) throw notFound('Summary');
+    if (!found) throw notYet('Summary', call.summaryStatus);
     return { callId: call.id, summary: found.summary, provider: found.provider, model: found.model, generatedAt: found.generatedAt };
   }
 
@@ -249,6 +249,15 @@ function exportedFilters(args: CallFilters) {
     date_from: args.dateFrom, date_to: args.dateTo,
   };
   return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+/**
+ * 404 for an artefact that does not exist: still being made (`… not ready yet`), or never coming
+ * because its provider failed for good or there is none (`… not available`) (CONTRACT §12, §15).
+ */
+function notYet(what: string, status: string | null) {
+  const gone = status === 'failed' || status === 'unavailable';
+  return new AppError('NOT_FOUND', gone ? `${what} not available` : `${what} not ready yet`);
 }
 
 const refOf = (c: Call) => ({ id: c.id, tenantId: c.tenantId, departmentId: c.department.id });

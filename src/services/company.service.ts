@@ -8,7 +8,7 @@ import { validated } from './validate';
 import { audit, changesBetween } from './audit';
 
 const audited = (t: Tenant, s: CompanySettings) => ({
-  name: t.name, logo_url: s.logoUrl, primary_color: s.primaryColor, features: { ...s.features },
+  name: t.name, logo_url: s.logoUrl, primary_color: s.primaryColor, features: { ...s.features }, language: s.language,
 });
 
 export interface CompanyInput {
@@ -16,6 +16,7 @@ export interface CompanyInput {
   logoUrl?: string | null;
   primaryColor?: string;
   features?: { recording?: boolean; transcription?: boolean; aiSummaries?: boolean };
+  language?: string;
 }
 
 /** Company branding (managers) and plan features (owners only). */
@@ -35,6 +36,7 @@ export class CompanyService {
     if (input.name !== undefined) tenant.name = input.name.trim();
     if (input.logoUrl !== undefined) settings.logoUrl = input.logoUrl;
     if (input.primaryColor !== undefined) settings.primaryColor = input.primaryColor.toLowerCase();
+    if (input.language) settings.language = Intl.getCanonicalLocales(input.language)[0];
     if (input.features) {
       const f = input.features;
       settings.features = {

@@ -31,4 +31,5 @@ export const companyView = (t: Tenant, s: CompanySettings) => ({
   logoUrl: s.logoUrl,
   primaryColor: s.primaryColor,
   features: { recording: !!s.features.recording, transcription: !!s.features.transcription, aiSummaries: !!s.features.ai_summaries },
+  language: s.language,
 });

@@ -6,6 +6,7 @@ import type { IceCandidate, MediaGateway, MediaParticipant, SdpMessage, Supervis
 import { Room, noTransportYet } from './room';
 import { ROUTER_CODECS } from './sdp/rtp';
 import type { MediaWorkers } from './workers';
+import type { RecorderFactory } from '../recording/recorders';
 
 export interface RoomCounts { rooms: number; transports: number; producers: number; consumers: number }
 
@@ -21,7 +22,13 @@ export class LocalMedia implements MediaGateway {
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly closedListeners: Array<(callId: string) => void> = [];
 
-  constructor(readonly workers: MediaWorkers, private readonly bus: EventBus, private readonly log: Logger) {}
+  /** Recorders still finishing their files (a room closes at once; its captures take a few seconds). */
+  private readonly recordings = new Set<Promise<void>>();
+
+  constructor(
+    readonly workers: MediaWorkers, private readonly bus: EventBus, private readonly log: Logger,
+    private readonly recorderFor: RecorderFactory = async () => undefined,
+  ) {}
 
   async signal(from: MediaParticipant, message: SdpMessage) {
     await (await this.open(from.callId)).signal(from, message);
@@ -86,6 +93,7 @@ export class LocalMedia implements MediaGateway {
 
   async close() {
     for (const id of this.callIds()) await this.end(id);
+    await Promise.all([...this.recordings]);
   }
 
   private async existing(callId: string): Promise<Room | undefined> {
@@ -107,11 +115,20 @@ export class LocalMedia implements MediaGateway {
     const slot = this.workers.pick();
     const router = await slot.worker.createRouter({ mediaCodecs: ROUTER_CODECS, appData: { worker: slot.index, callId } });
     slot.rooms++;
+    const recorder = await this.recorderFor(callId, router).catch((err) => {
+      this.log.warn({ err, callId }, 'this call is not being recorded');
+      return undefined;
+    });
     const room = new Room(callId, router, slot.webRtcServer, {
       signal: (to, message) => this.bus.publish(event('call', callId, 'signal', message, { to })),
     });
     router.observer.once('close', () => {
       slot.rooms--;
+      if (recorder) {
+        const finishing = recorder.stop().catch((err) => this.log.warn({ err, callId }, 'a recording did not finish cleanly'));
+        this.recordings.add(finishing);
+        void finishing.finally(() => this.recordings.delete(finishing));
+      }
       this.unsubscribe.get(callId)?.();
       this.unsubscribe.delete(callId);
       void this.rooms.get(callId)?.then((r) => r === room && this.rooms.delete(callId), () => undefined);

@@ -170,7 +170,7 @@ export class Peer {
       const rtpParameters = producerParameters(section);
       if (!rtpParameters) return { ...base, codecs: [], role: 'rejected' };
       try {
-        const made = await this.transport.produce({ kind: section.kind as types.MediaKind, rtpParameters, appData: { participantId: this.participantId } });
+        const made = await this.transport.produce({ kind: section.kind as types.MediaKind, rtpParameters, appData: { participantId: this.participantId, role: this.role } });
         this.producers.set(section.mid, made);
       } catch (error) {
         throw invalid({ sdp: [`m-line ${section.mid} cannot be received: ${(error as Error).message}`] });

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { LocalMedia } from './local-media';
 import { RoutedMedia } from './routed-media';
 import { MediaWorkers } from './workers';
+import { recorders } from '../recording/recorders';
 
 export interface Media {
   gateway: MediaGateway;
@@ -38,7 +39,7 @@ export async function startMedia(
     log.warn({ err: String((error as Error)?.message ?? error) }, 'media unavailable: the server runs without video (see README, "The media worker")');
     return none();
   }
-  const local = new LocalMedia(workers, bus, log);
+  const local = new LocalMedia(workers, bus, log, recorders(fork, config.dataDir, log));
   const routed = cluster ? new RoutedMedia(local, cluster.redis, bus, cluster.instanceId, log) : undefined;
   // call_ended travels the at-most-once bus; the sweep closes the rooms of calls that ended unheard.
   const sweep = every(SWEEP_MS, async () => {

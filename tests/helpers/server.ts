@@ -49,7 +49,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async stop() {
       await server.close();
       await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,6 +2,7 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
 import dgram from 'node:dgram';
 import { parse } from 'sdp-transform';
 import { push } from './sockets';
+import { feedTrack } from './real-media';
 
 type Kind = 'audio' | 'video';
 
@@ -46,6 +47,7 @@ export class TestPeer {
   readonly errors: unknown[] = [];
   readonly offersReceived: string[] = [];
   private readonly tracks: MediaStreamTrack[] = [];
+  private readonly feeds: Array<() => void> = [];
   /** SSRC → the stream id (the sending participant) the SFU's offers named it with. */
   private readonly streamOf = new Map<number, string>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -124,6 +126,14 @@ export class TestPeer {
     }, 20);
   }
 
+  /** Real encoded media instead of the fixed packets: ffmpeg `inputs` per kind (see real-media.ts), for `seconds`. */
+  async startRealMedia(inputs: Partial<Record<Kind, string[]>>, seconds: number) {
+    for (const track of this.tracks) {
+      const input = inputs[track.kind as Kind];
+      if (input) this.feeds.push(await feedTrack(track, input, seconds));
+    }
+  }
+
   /** Packets from that participant of that kind. */
   from(participantId: string, kind: Kind) {
     return this.received.get(`${participantId} ${kind}`) ?? 0;
@@ -146,6 +156,7 @@ export class TestPeer {
   async close() {
     this.closed = true;
     clearInterval(this.timer);
+    for (const stop of this.feeds.splice(0)) stop();
     await this.chain; // an answer still being pushed gets its reply before the socket goes
     await this.pc.close().catch(() => undefined);
   }
