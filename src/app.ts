@@ -21,6 +21,7 @@ import { RedisPresenceBackend } from './presence/redis-backend';
 import { MemoryCallConnections, RedisCallConnections } from './presence/call-connections';
 import { startMedia, type Media } from './sfu/start';
 import { startBackground } from './jobs/start';
+import { createStorage } from './storage';
 import { PhoenixEndpoint } from './subscriptions/phoenix/server';
 import { createGraphQLWsEndpoint } from './subscriptions/graphql-ws';
 import { refuseUpgrade } from './subscriptions/upgrade';
@@ -77,15 +78,16 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const presenceBackend = redis ? new RedisPresenceBackend(redis, instanceId, config.presenceLeaseMs) : new MemoryPresenceBackend();
     undo.push(() => presenceBackend.close());
     const connections = redis ? new RedisCallConnections(redis, instanceId) : new MemoryCallConnections();
-    const media = await startMedia(config, bus, fork, log, redis ? { redis, instanceId } : undefined);
+    const storage = createStorage(config);
+    const media = await startMedia(config, bus, fork, storage, log, redis ? { redis, instanceId } : undefined);
     undo.push(() => media.close());
-    const background = await startBackground(config, db.url, fork, log);
+    const background = await startBackground(config, db.url, fork, storage, log);
     undo.push(() => background.stop());
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
       turnSecret: config.turnSecret, turnUrls: config.turnUrls,
       dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes, webhookAllowPrivate: config.webhooks.allowPrivate,
-    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, jobs: background.jobs, fork, log });
+    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, jobs: background.jobs, storage, fork, log });
     const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
     const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
     const timers = startCallTimers(

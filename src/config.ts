@@ -65,6 +65,8 @@ export interface Config {
     /** pg-boss supervision: how often stuck (expired) jobs are put back. */
     maintenanceSeconds: number;
   };
+  /** Where files live: DATA_DIR by default, an S3-compatible bucket with S3_BUCKET. */
+  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   /** Who makes transcripts and summaries (CONTRACT §12). */
   providers: {
     transcription: { name: 'openai' | 'local' | 'none'; baseUrl: string; apiKey?: string; model: string };
@@ -200,6 +202,15 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 10000) || 10000,
       retrySchedule: secondsList(env.WEBHOOK_RETRY_SCHEDULE) ?? [5, 60, 300, 1800, 7200, 28800],
     },
+    s3: env.S3_BUCKET ? {
+      bucket: env.S3_BUCKET,
+      endpoint: env.S3_ENDPOINT || undefined,
+      region: env.S3_REGION || 'us-east-1',
+      accessKeyId: env.S3_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY || env.AWS_SECRET_ACCESS_KEY || undefined,
+      // Self-hosted stores (MinIO, Ceph) address buckets by path; AWS by host name.
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ? /^(1|true|yes)$/i.test(env.S3_FORCE_PATH_STYLE) : !!env.S3_ENDPOINT,
+    } : undefined,
     providers: {
       transcription: {
         name: providerName(env.TRANSCRIPTION_PROVIDER, existsSync('/usr/bin/pocketsphinx_continuous') ? 'local' : 'none', 'TRANSCRIPTION_PROVIDER'),

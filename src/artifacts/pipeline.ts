@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { inTransaction } from '../db/transaction';
 import { composeCall, speakerAudio, type SegmentFile } from '../recording/compose';
 import { recordCallEvent } from '../services/outbox';
+import type { Storage } from '../storage';
 import { mergeTranscript, type TranscriptionProvider } from './transcription';
 import type { SummaryProvider } from './summary';
 
@@ -33,6 +34,7 @@ export class ArtifactPipeline {
   constructor(
     private readonly fork: () => EntityManager,
     private readonly dataDir: string,
+    private readonly storage: Storage,
     private readonly transcription: TranscriptionProvider | undefined,
     private readonly summary: SummaryProvider | undefined,
     private readonly log: Logger,
@@ -44,14 +46,20 @@ export class ArtifactPipeline {
     if (!call || call.status !== 'completed') return;
     try {
       const speakers = await this.recording(call);
-      if (call.features.transcription && !call.has_transcript && !['failed', 'unavailable'].includes(call.transcript_status ?? '')) {
-        await this.transcribe(call, speakers);
+      try {
+        if (call.features.transcription && !call.has_transcript && !['failed', 'unavailable'].includes(call.transcript_status ?? '')) {
+          await this.transcribe(call, speakers);
+        }
+      } finally {
+        await this.keep(call.id, speakers);
       }
       const fresh = await this.load(callId);
       if (fresh && call.features.ai_summaries && fresh.has_transcript && !fresh.has_summary && !['failed', 'unavailable'].includes(fresh.summary_status ?? '')) {
         await this.summarize(fresh);
       }
-      if (call.features.ai_summaries && fresh && !fresh.has_transcript && ['failed', 'unavailable'].includes(fresh.transcript_status ?? '')) {
+      // A summary is made from the transcript: none is coming, so neither is it.
+      const noTranscript = !call.features.transcription || ['failed', 'unavailable'].includes(fresh?.transcript_status ?? '');
+      if (call.features.ai_summaries && fresh && !fresh.has_transcript && noTranscript) {
         await this.setStatus(callId, 'summary_status', 'unavailable');
       }
     } catch (err) {
@@ -83,7 +91,7 @@ export class ArtifactPipeline {
   }
 
   /** Composes the call's WebM (with `recording`) and each speaker's audio; returns the speakers' files. */
-  private async recording(call: CallRow): Promise<Array<{ role: string; participantId: string; path: string }>> {
+  private async recording(call: CallRow): Promise<Array<{ role: string; participantId: string; path: string; key: string }>> {
     const segments = await this.fork().execute<Array<{ path: string; role: string; participant_id: string; kind: string; started_at: string; ended_at: string | null }>>(
       'select path, role, participant_id, kind, started_at, ended_at from recording_segments where call_id = ? order by started_at', [call.id]);
     if (!segments.length) {
@@ -93,16 +101,21 @@ export class ArtifactPipeline {
     }
     const endedAgo = call.completed_at ? Date.now() - new Date(call.completed_at).getTime() : Infinity;
     if (segments.some((s) => !s.ended_at) && endedAgo < CAPTURE_GRACE_MS) throw new NotYet('captures still closing');
-    const files: SegmentFile[] = segments.map((s) => ({
-      path: join(this.dataDir, s.path), role: s.role, participantId: s.participant_id, kind: s.kind,
+    // Work happens in a scratch folder: the pieces come from the storage (a local path, or fetched
+    // from S3), and what is made goes back into it.
+    const scratch = join(this.dataDir, 'tmp', `artifacts-${call.id}`);
+    await mkdir(scratch, { recursive: true });
+    const files: SegmentFile[] = await Promise.all(segments.map(async (s) => ({
+      path: await this.storage.localCopy(s.path, scratch), role: s.role, participantId: s.participant_id, kind: s.kind,
       startedAt: new Date(s.started_at), endedAt: s.ended_at ? new Date(s.ended_at) : null,
-    }));
-    const dir = join('recordings', call.tenant_id, call.id);
-    await mkdir(join(this.dataDir, dir), { recursive: true });
+    })));
+    const dir = `recordings/${call.tenant_id}/${call.id}`;
     if (call.features.recording && !call.recording_path) {
       await this.setStatus(call.id, 'recording_status', 'pending');
-      const relative = join(dir, 'call.webm');
-      await composeCall(files, join(this.dataDir, relative));
+      const relative = `${dir}/call.webm`;
+      const made = join(scratch, 'call.webm');
+      await composeCall(files, made);
+      await this.storage.putFile(relative, made, 'video/webm');
       const em = this.fork();
       await inTransaction(em, async () => {
         await em.execute(`update calls set recording_path = ?, recording_status = 'ready', updated_at = now() where id = ?`, [relative, call.id]);
@@ -110,13 +123,20 @@ export class ArtifactPipeline {
       });
     }
     const speakers = [...new Map(files.filter((f) => f.kind === 'audio').map((f) => [f.participantId, f.role])).entries()];
-    const out: Array<{ role: string; participantId: string; path: string }> = [];
+    const out: Array<{ role: string; participantId: string; path: string; key: string }> = [];
     for (const [participantId, role] of speakers) {
-      const path = join(this.dataDir, dir, `speaker-${role}-${participantId.replace(/[^\w-]/g, '_')}.webm`);
+      const name = `speaker-${role}-${participantId.replace(/[^\w-]/g, '_')}.webm`;
+      const path = join(scratch, name);
       await speakerAudio(files, participantId, path);
-      out.push({ role, participantId, path });
+      out.push({ role, participantId, path, key: `${dir}/${name}` });
     }
     return out;
+  }
+
+  /** Each speaker's file goes into the storage once it has served; the scratch folder goes. */
+  private async keep(callId: string, speakers: Array<{ path: string; key: string }>) {
+    for (const s of speakers) await this.storage.putFile(s.key, s.path, 'audio/webm').catch(() => undefined);
+    await rm(join(this.dataDir, 'tmp', `artifacts-${callId}`), { recursive: true, force: true });
   }
 
   private async transcribe(call: CallRow, speakers: Array<{ role: string; path: string }>) {

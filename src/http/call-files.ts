@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { callerOf } from './caller';
 import { pipeline } from 'node:stream/promises';
 import { callsCsv, readCallFilters } from './calls-export';
+import { parseRange, type ByteRange } from '../storage/storage';
 
 /**
  * The REST routes sofa cannot express: multipart upload, file and recording downloads, and the
@@ -43,10 +44,9 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
       const file = await services.files.open(await scopeOf(req), String(req.params.call_id), String(req.params.file_id));
       res.attachment(file.filename);
       res.type(file.contentType);
-      res.sendFile(file.path, { dotfiles: 'allow' }, (err) => {
-        if (err && !res.headersSent) fail(res, new AppError('NOT_FOUND', 'File not found'));
-      });
+      await sendStored(req, res, file);
     } catch (error) {
+      if (res.headersSent) return void res.destroy();
       fail(res, error);
     }
   });
@@ -54,9 +54,11 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
   router.get('/api/v1/calls/:id/recording', async (req: Request, res: Response) => {
     try {
       const recording = await services.files.recording(await scopeOf(req), String(req.params.id));
-      // sendFile answers Range requests (206) by itself.
-      res.sendFile(recording.path, { dotfiles: 'allow', acceptRanges: true });
+      res.type('video/webm');
+      res.set('Content-Disposition', `inline; filename="${recording.filename}"`);
+      await sendStored(req, res, recording);
     } catch (error) {
+      if (res.headersSent) return void res.destroy();
       fail(res, error);
     }
   });
@@ -74,6 +76,22 @@ export function callFileRoutes(deps: ContextDeps, services: Services) {
   });
 
   return router;
+}
+
+/**
+ * A stored object as the answer, from whichever storage holds it: whole (200) or one byte range
+ * (206 with Content-Range; 416 when the range cannot be satisfied), with Accept-Ranges either way.
+ */
+async function sendStored(req: Request, res: Response, object: { size: number; read(range?: ByteRange): Promise<Readable> }) {
+  res.set('Accept-Ranges', 'bytes');
+  const range = parseRange(req.get('range'), object.size);
+  if (range === 'invalid') {
+    res.status(416).set('Content-Range', `bytes */${object.size}`);
+    return void res.json({ errors: { detail: 'Range not satisfiable' } });
+  }
+  if (range) res.status(206).set('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
+  res.set('Content-Length', String(range ? range.end - range.start + 1 : object.size));
+  await pipeline(await object.read(range), res);
 }
 
 /** Reads exactly one part named `file`; anything else is a 422 naming the field. */

@@ -6,6 +6,7 @@ import { WebhookDeliverer, attemptSeconds, type Outcome } from '../webhooks/deli
 import { Jobs, QUEUES } from './queue';
 import { OutboxRelay } from './outbox-relay';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Storage } from '../storage';
 import { ArtifactPipeline, NotYet } from '../artifacts/pipeline';
 import { localTranscription, openAiTranscription } from '../artifacts/transcription';
 import { localSummary, openAiSummary } from '../artifacts/summary';
@@ -19,7 +20,7 @@ const transcriptionProvider = ({ providers: { transcription: t } }: Config) =>
 const summaryProvider = ({ providers: { summary: s } }: Config) =>
   s.name === 'openai' ? openAiSummary(s.baseUrl, s.apiKey, s.model) : s.name === 'local' ? localSummary() : undefined;
 
-export async function startBackground(config: Config, databaseUrl: string, fork: () => EntityManager, log: Logger) {
+export async function startBackground(config: Config, databaseUrl: string, fork: () => EntityManager, storage: Storage, log: Logger) {
   const pool = new Pool({ connectionString: databaseUrl, max: 4, application_name: 'voki-background' });
   pool.on('error', (err) => log.warn({ err }, 'background database connection error'));
   const jobs = await Jobs.start(databaseUrl, {
@@ -39,7 +40,7 @@ export async function startBackground(config: Config, databaseUrl: string, fork:
       await jobs.work<{ deliveryId: string }>(QUEUES.webhookDelivery, async ({ deliveryId }) => {
         await deliverer.attempt(deliveryId);
       }, { workers: 2, batch: 8 });
-      const pipeline = new ArtifactPipeline(fork, config.dataDir, transcriptionProvider(config), summaryProvider(config), log);
+      const pipeline = new ArtifactPipeline(fork, config.dataDir, storage, transcriptionProvider(config), summaryProvider(config), log);
       await jobs.work<{ callId: string }>(QUEUES.callArtifacts, async ({ callId }, final) => {
         try {
           await pipeline.run(callId, final);

@@ -1,13 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
+import { join } from 'node:path';
 import { RoomRecorder, type SegmentStore } from './room-recorder';
+import type { Storage } from '../storage';
 
 /** Opens a recorder for a call's new router, when its company's plan includes recording or transcription. */
 export type RecorderFactory = (callId: string, router: types.Router) => Promise<RoomRecorder | undefined>;
 
 /** Recorders that write segments under DATA_DIR and note them in PostgreSQL. */
-export function recorders(fork: () => EntityManager, dataDir: string, log: Logger): RecorderFactory {
+export function recorders(fork: () => EntityManager, dataDir: string, storage: Storage, log: Logger): RecorderFactory {
   const store: SegmentStore = {
     async started(s) {
       await fork().execute(
@@ -15,7 +17,9 @@ export function recorders(fork: () => EntityManager, dataDir: string, log: Logge
         [s.id, s.tenantId, s.callId, s.participantId, s.role, s.kind, s.path],
       );
     },
-    async ended(id, at) {
+    async ended(id, at, path) {
+      // Into the shared storage before it counts as ended, so the composing job finds it on any instance.
+      await storage.putFile(path, join(dataDir, path), 'video/x-matroska');
       await fork().execute('update recording_segments set ended_at = ? where id = ?', [at, id]);
     },
   };

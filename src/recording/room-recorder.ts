@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
@@ -8,7 +8,8 @@ import { Capture, captureSdp, freePortPair } from './capture';
 /** Where segments are written down (the database), so the after-call job finds them on any instance. */
 export interface SegmentStore {
   started(segment: { id: string; tenantId: string; callId: string; participantId: string; role: string; kind: string; path: string }): Promise<void>;
-  ended(id: string, at: Date): Promise<void>;
+  /** The capture at `path` (relative to DATA_DIR) is complete. */
+  ended(id: string, at: Date, path: string): Promise<void>;
 }
 
 interface Live { segmentId: string; capture: Capture; transport: types.PlainTransport }
@@ -81,7 +82,8 @@ export class RoomRecorder {
     this.track(capture.exited.then(async () => {
       this.live.delete(producer.id);
       transport.close();
-      await this.store.ended(segmentId, stopAsked ?? new Date(Date.now() - IDLE_END_MS));
+      await unlink(absolute.replace(/\.mkv$/, '.sdp')).catch(() => undefined);
+      await this.store.ended(segmentId, stopAsked ?? new Date(Date.now() - IDLE_END_MS), relative);
     }).catch((err) => this.log.warn({ err, segmentId }, 'a recording segment did not end cleanly')));
     // ffmpeg binds its port as it starts; media is let through once it can listen, from a key frame.
     await new Promise((resolve) => setTimeout(resolve, 300));

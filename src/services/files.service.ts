@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,10 @@ import { isUuid } from './guards';
 import { loadVisibleCall } from './call-access';
 import { cleanFilename, sniffContentType } from './sniff';
 import { audit } from './audit';
+import type { Storage } from '../storage';
+import type { ByteRange } from '../storage/storage';
+
+const uploadKey = (tenantId: string, storedName: string) => `uploads/${tenantId}/${storedName}`;
 
 const SNIFF_BYTES = 4100;
 
@@ -21,12 +25,13 @@ const fileView = (f: CallFile) => ({
 });
 
 /**
- * Files shared during a call. Bytes go to DATA_DIR/uploads/<tenant>/<generated name>, never to
- * a path the client chose; the type is read from the content; the size limit is enforced while
- * streaming, so an oversized upload is cut off and leaves nothing behind.
+ * Files shared during a call. Bytes are stored as `uploads/<tenant>/<generated name>` (never a
+ * name the client chose) in the storage (DATA_DIR or S3); the type is read from the content; the
+ * size limit is enforced while streaming to a scratch file, so an oversized upload is cut off and
+ * leaves nothing behind.
  */
 export class FilesService {
-  constructor(private readonly dataDir: string, private readonly limitBytes: number) {}
+  constructor(private readonly dataDir: string, private readonly limitBytes: number, private readonly storage: Storage) {}
 
   get uploadLimitBytes() {
     return this.limitBytes;
@@ -47,10 +52,10 @@ export class FilesService {
 
   async store(scope: Scope, callId: string, upload: { stream: Readable; filename?: string }) {
     const call = await this.authorizeUpload(scope, callId);
-    const dir = join(this.dataDir, 'uploads', scope.actor.tenantId);
+    const dir = join(this.dataDir, 'tmp');
     await mkdir(dir, { recursive: true });
     const storedName = randomUUID();
-    const path = join(dir, storedName);
+    const path = join(dir, `upload-${storedName}`);
     let size = 0;
     let head = Buffer.alloc(0);
     const limit = this.limitBytes;
@@ -70,8 +75,13 @@ export class FilesService {
       throw error;
     }
     const filename = cleanFilename(upload.filename);
+    const contentType = sniffContentType(head, filename);
+    await this.storage.putFile(uploadKey(scope.actor.tenantId, storedName), path, contentType).catch(async (error) => {
+      await unlink(path).catch(() => undefined);
+      throw error;
+    });
     const file = scope.em.create(CallFile, {
-      tenantId: scope.actor.tenantId, callId: call.id, filename, contentType: sniffContentType(head, filename),
+      tenantId: scope.actor.tenantId, callId: call.id, filename, contentType,
       size, storedName, uploadedBy: scope.actor.userId,
     });
     await scope.em.flush();
@@ -83,17 +93,21 @@ export class FilesService {
     const call = await loadVisibleCall(scope, callId);
     const file = isUuid(fileId) ? await scope.em.findOne(CallFile, { id: fileId.toLowerCase(), callId: call.id }) : null;
     if (!file) throw notFound('File');
-    return { path: join(this.dataDir, 'uploads', file.tenantId, file.storedName), filename: file.filename, contentType: file.contentType };
+    const key = uploadKey(file.tenantId, file.storedName);
+    const size = await this.storage.size(key);
+    if (size === undefined) throw notFound('File');
+    return { key, size, filename: file.filename, contentType: file.contentType, read: (range?: ByteRange) => this.storage.read(key, range) };
   }
 
   async recording(scope: Scope, callId: string) {
     requireRole(scope.actor, 'attendant');
     const call = await loadVisibleCall(scope, callId);
     if (!call.recordingPath) throw notFound('Recording');
-    const path = join(this.dataDir, call.recordingPath);
-    if (!(await stat(path).catch(() => null))) throw notFound('Recording');
+    const key = call.recordingPath;
+    const size = await this.storage.size(key);
+    if (size === undefined) throw notFound('Recording');
     audit(scope, { action: 'recording.downloaded', targetType: 'call', targetId: call.id });
     await scope.em.flush();
-    return { path, filename: `call-${call.id}.webm` };
+    return { size, filename: `call-${call.id}.webm`, read: (range?: ByteRange) => this.storage.read(key, range) };
   }
 }

@@ -29,6 +29,7 @@ import { CallRouter } from './call-router';
 import { AuditLogService } from './audit-log.service';
 import { WebhooksService } from './webhooks.service';
 import type { Jobs } from '../jobs/queue';
+import type { Storage } from '../storage';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -54,6 +55,8 @@ export interface RealtimeDeps {
   media: MediaGateway;
   /** Which participants have a socket open on which call, on any instance. */
   connections: CallConnections;
+  /** Where files live (DATA_DIR or S3). */
+  storage: Storage;
   /** The durable job queue (PostgreSQL). */
   jobs: Jobs;
   /** A fresh EntityManager for work that happens outside any request. */
@@ -87,7 +90,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     calls: new CallsService(events),
     evaluations,
     turn: new TurnService(s.turnSecret, s.turnUrls),
-    files: new FilesService(s.dataDir, s.uploadLimitBytes),
+    files: new FilesService(s.dataDir, s.uploadLimitBytes, rt.storage),
     presence,
     queue,
     notifier,

@@ -9,6 +9,7 @@ import { LocalMedia } from './local-media';
 import { RoutedMedia } from './routed-media';
 import { MediaWorkers } from './workers';
 import { recorders } from '../recording/recorders';
+import type { Storage } from '../storage';
 
 export interface Media {
   gateway: MediaGateway;
@@ -25,7 +26,7 @@ const SWEEP_MS = 10_000;
  * server runs without media: it says so in the log and in /health, and `signal` is refused.
  */
 export async function startMedia(
-  config: Config, bus: EventBus, fork: () => EntityManager, log: Logger, cluster?: { redis: Redis; instanceId: string },
+  config: Config, bus: EventBus, fork: () => EntityManager, storage: Storage, log: Logger, cluster?: { redis: Redis; instanceId: string },
 ): Promise<Media> {
   const none = (): Media => ({ gateway: new NoMediaGateway(), status: 'unavailable', close: async () => undefined });
   if (!config.media.enabled) {
@@ -39,7 +40,7 @@ export async function startMedia(
     log.warn({ err: String((error as Error)?.message ?? error) }, 'media unavailable: the server runs without video (see README, "The media worker")');
     return none();
   }
-  const local = new LocalMedia(workers, bus, log, recorders(fork, config.dataDir, log));
+  const local = new LocalMedia(workers, bus, log, recorders(fork, config.dataDir, storage, log));
   const routed = cluster ? new RoutedMedia(local, cluster.redis, bus, cluster.instanceId, log) : undefined;
   // call_ended travels the at-most-once bus; the sweep closes the rooms of calls that ended unheard.
   const sweep = every(SWEEP_MS, async () => {

@@ -32,7 +32,7 @@ function multipart(body: Buffer, contentType: string) {
 export async function startFakeOpenAi(transcribe: (r: TranscriptionRequest) => Array<{ start: number; text: string }>, summary = 'The customer asked for help; the agent solved it.') {
   const transcriptions: TranscriptionRequest[] = [];
   const chats: ChatRequest[] = [];
-  const state = { failNext: 0 };
+  const state = { failNext: 0, failed: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -40,6 +40,7 @@ export async function startFakeOpenAi(transcribe: (r: TranscriptionRequest) => A
       const body = Buffer.concat(chunks);
       if (state.failNext > 0) {
         state.failNext--;
+        state.failed++;
         return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded"}}');
       }
       if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
@@ -71,6 +72,10 @@ export async function startFakeOpenAi(transcribe: (r: TranscriptionRequest) => A
     chats,
     failNext(n: number) {
       state.failNext = n;
+    },
+    /** Requests answered 500 so far. */
+    get failed() {
+      return state.failed;
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../helpers/http';
@@ -12,6 +12,8 @@ import { TEST_TONE, TEST_VIDEO } from '../helpers/real-media';
 import { startFakeOpenAi } from '../helpers/fake-openai';
 import { startReceiver } from '../helpers/receiver';
 import { Webhook } from 'standardwebhooks';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver');
 
 let srv: TestServer;
 let api: Api;
@@ -20,6 +22,7 @@ let link: string;
 let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let secret: string;
+let s3: any;
 const pool = socketPool(() => srv.url);
 const peers: TestPeer[] = [];
 const MEDIA_SECONDS = 4;
@@ -29,7 +32,12 @@ beforeAll(async () => {
   openai = await startFakeOpenAi((r) => (r.filename.includes('agent')
     ? [{ start: 0.2, text: 'Bom dia, como posso ajudar?' }, { start: 2.5, text: 'Pronto, resolvido.' }]
     : [{ start: 1.1, text: 'Preciso de suporte técnico.' }]));
+  // Files in an S3-compatible store (s3rver, from npm): captures go up when they end, the job
+  // fetches them, and the route streams the recording back from the bucket.
+  s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: mkdtempSync(join(tmpdir(), 'voki-rec-s3-')), silent: true, configureBuckets: [{ name: 'rec' }] });
+  const { port } = await s3.run();
   srv = await startTestServer({
+    S3_BUCKET: 'rec', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
     TRANSCRIPTION_PROVIDER: 'openai', TRANSCRIPTION_BASE_URL: openai.baseUrl, TRANSCRIPTION_MODEL: 'whisper-test', TRANSCRIPTION_API_KEY: 'sk-test',
     SUMMARY_PROVIDER: 'openai', SUMMARY_BASE_URL: openai.baseUrl, SUMMARY_MODEL: 'gpt-test', SUMMARY_API_KEY: 'sk-test',
     OUTBOX_INTERVAL_MS: '100', WEBHOOK_ALLOW_PRIVATE: 'true',
@@ -52,6 +60,7 @@ afterAll(async () => {
   await srv?.stop();
   await openai?.close();
   await receiver?.close();
+  await s3?.close();
 });
 
 /** An active call where the customer and the agent send real VP8 and Opus for MEDIA_SECONDS. */
@@ -84,6 +93,8 @@ const probe = (path: string) => JSON.parse(execFileSync('ffprobe', ['-v', 'error
 describe('recording, transcript and summary of a call (CONTRACT §12)', () => {
   it('ends with a playable WebM, a speaker-labelled transcript and a summary, each announced', async () => {
     const callId = await recordedCall();
+    // The provider's first answer is a 500: the job keeps the error and tries again.
+    openai.failNext(1);
     expect((await api.post(`/api/v1/calls/${callId}/complete`, {}, t.attendant)).status).toBe(200);
     const early = await api.get(`/api/v1/calls/${callId}/transcript`, t.attendant);
     expect(early.status).toBe(404);
@@ -124,6 +135,7 @@ describe('recording, transcript and summary of a call (CONTRACT §12)', () => {
       transcript: 'Agent: Bom dia, como posso ajudar?\nCustomer: Preciso de suporte técnico.\nAgent: Pronto, resolvido.',
     });
     // What the provider was sent: each speaker's own audio (WebM), the model, the ISO-639-1 language.
+    expect(openai.failed).toBe(1);
     expect(openai.transcriptions).toHaveLength(2);
     for (const r of openai.transcriptions) {
       expect(r).toMatchObject({ model: 'whisper-test', language: 'pt', responseFormat: 'verbose_json' });
@@ -149,6 +161,9 @@ describe('recording, transcript and summary of a call (CONTRACT §12)', () => {
     expect(events.map((e) => e.type).sort()).toEqual(['recording.ready', 'summary.ready', 'transcript.ready']);
     for (const e of events) expect(e.data).toMatchObject({ id: callId, status: 'completed' });
     expect(events.find((e) => e.type === 'recording.ready').data.has_recording).toBe(true);
+
+    // The pieces and the results are in the bucket, not left on this instance's disk.
+    expect(readdirSync(join(srv.dataDir, 'recordings'), { recursive: true }).filter((f) => String(f).endsWith('.webm'))).toEqual([]);
 
     const audit = await api.get(`/api/v1/audit-log?action=recording.downloaded&target_id=${callId}`, t.manager);
     expect(audit.body.data.length).toBe(2);
