@@ -15,7 +15,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 20;
 
-const DEPARTMENTS = 'query($pageSize: Int) { departments(pageSize: $pageSize) { data { id name description queueTimeout isActive insertedAt } meta { currentPage pageSize totalPages totalCount } } }';
+const DEPARTMENTS = 'query($pageSize: Int) { departments(pageSize: $pageSize) { data { id name description queueTimeout isActive routing maxCallsPerAgent businessHours { timezone weekly { mon tue wed thu fri sat sun } closedDates } insertedAt } meta { currentPage pageSize totalPages totalCount } } }';
 const CALLS = `query($pageSize: Int) { calls(pageSize: $pageSize) { data { id status departmentId departmentName userId userName customerName customerEmail customerPhone
   duration waitTime rating notes hasRecording startedAt completedAt insertedAt } meta { currentPage pageSize totalPages totalCount } } }`;
 
