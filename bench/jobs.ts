@@ -15,7 +15,7 @@ import { cpuMicros, json, startBenchServer } from './harness';
  */
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 2000);
 const COMPLETES = Number(process.env.BENCH_COMPLETES ?? 300);
-const CONCURRENCY = 8; // the delivery workers per instance
+const CONCURRENCY = 16; // the deliveries one instance runs at once (2 workers × batches of 8)
 
 async function receiver() {
   let count = 0;

@@ -21,7 +21,7 @@ const summaryProvider = ({ providers: { summary: s } }: Config) =>
   s.name === 'openai' ? openAiSummary(s.baseUrl, s.apiKey, s.model) : s.name === 'local' ? localSummary() : undefined;
 
 export async function startBackground(config: Config, databaseUrl: string, fork: () => EntityManager, storage: Storage, log: Logger) {
-  const pool = new Pool({ connectionString: databaseUrl, max: 4, application_name: 'voki-background' });
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'voki-background' });
   pool.on('error', (err) => log.warn({ err }, 'background database connection error'));
   const jobs = await Jobs.start(databaseUrl, {
     maintenanceSeconds: config.jobs.maintenanceSeconds,
