@@ -51,7 +51,11 @@ export class RedisPresenceBackend implements PresenceBackend {
 
   private async all(departmentId: string): Promise<PresenceEntry[]> {
     const raw = await this.redis.hgetall(deptKey(departmentId));
-    return Object.values(raw).map((v) => JSON.parse(v) as PresenceEntry);
+    // An entry written before entries had a key (an older instance in a rolling deploy) is keyed by its phx_ref.
+    return Object.values(raw).map((v) => {
+      const entry = JSON.parse(v) as PresenceEntry;
+      return entry.key ? entry : { ...entry, key: entry.meta.phx_ref };
+    });
   }
 
   private async liveInstances(entries: PresenceEntry[]): Promise<Set<string>> {
