@@ -17,11 +17,20 @@ async function admin(sql: string) {
   }
 }
 
+const USER_HZ = 100;
+/** The fields of /proc/<pid>/stat after the command name (fields[11] is utime). */
+const statFields = (pid: number | 'self') => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
 /** Server CPU time so far (user + system, all threads), in µs, read from /proc. */
-export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const USER_HZ = 100;
+export function cpuMicros(pid: number | 'self'): number {
+  const fields = statFields(pid);
   return ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+}
+
+/** CPU time of the children a process has reaped so far (cutime + cstime), in µs. */
+export function reapedChildrenCpuMicros(pid: number | 'self'): number {
+  const fields = statFields(pid);
+  return ((Number(fields[13]) + Number(fields[14])) / USER_HZ) * 1e6;
 }
 
 export async function json(url: string, init: RequestInit = {}) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
@@ -8,7 +8,8 @@ import { ROUTER_CODECS } from '../src/sfu/sdp/rtp';
 import { createLogger } from '../src/logger';
 import { RoomRecorder, type SegmentStore } from '../src/recording/room-recorder';
 import { Capture, freePortPair } from '../src/recording/capture';
-import { composeCall, type SegmentFile } from '../src/recording/compose';
+import { composeCall, placeSegments, type SegmentFile } from '../src/recording/compose';
+import { cpuMicros, reapedChildrenCpuMicros } from './harness';
 
 /**
  * `npm run bench`, part 7: CPU per recorded call-minute. A call of two participants (VP8 320×240
@@ -20,16 +21,8 @@ import { composeCall, type SegmentFile } from '../src/recording/compose';
  * the reaped ffmpeg children's (cutime + cstime of this process).
  */
 const SECONDS = Number(process.env.BENCH_RECORDING_SECONDS ?? 20);
-const HZ = 100;
-
-const childrenCpuMs = () => {
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[13]) + Number(f[14])) / HZ) * 1000;
-};
-const processCpuMs = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) / HZ) * 1000;
-};
+const childrenCpuMs = () => reapedChildrenCpuMicros('self') / 1000;
+const processCpuMs = (pid: number) => cpuMicros(pid) / 1000;
 
 const VIDEO = ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '15', '-an', '-payload_type', '101', '-ssrc'];
 const AUDIO = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '32k', '-vn', '-payload_type', '100', '-ssrc'];
@@ -82,7 +75,7 @@ async function throughSfu(dir: string) {
   const capture = { worker: processCpuMs(worker.pid) - cpu0.worker, children: childrenCpuMs() - cpu0.children };
   worker.close();
   const beforeCompose = childrenCpuMs();
-  await composeCall(segments, join(dir, 'call.webm'));
+  await composeCall(await placeSegments(segments), join(dir, 'call.webm'));
   return { capture: capture.worker + capture.children, compose: childrenCpuMs() - beforeCompose, worker: capture.worker };
 }
 
@@ -105,7 +98,7 @@ async function direct(dir: string) {
   await Promise.all(captures.map((c) => c.stop()));
   const capture = childrenCpuMs() - cpu0;
   const beforeCompose = childrenCpuMs();
-  await composeCall(segments, join(dir, 'direct.webm'));
+  await composeCall(await placeSegments(segments), join(dir, 'direct.webm'));
   return { capture, compose: childrenCpuMs() - beforeCompose };
 }
 

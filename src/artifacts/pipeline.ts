@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { inTransaction } from '../db/transaction';
-import { composeCall, speakerAudio, type SegmentFile } from '../recording/compose';
+import { composeCall, placeSegments, speakerAudio, type SegmentFile } from '../recording/compose';
 import { recordCallEvent } from '../services/outbox';
 import type { Storage } from '../storage';
 import { mergeTranscript, type TranscriptionProvider } from './transcription';
@@ -106,10 +106,10 @@ export class ArtifactPipeline {
     // from S3), and what is made goes back into it.
     const scratch = join(this.dataDir, 'tmp', `artifacts-${call.id}`);
     await mkdir(scratch, { recursive: true });
-    const files: SegmentFile[] = await Promise.all(segments.map(async (s) => ({
+    const files = await placeSegments(await Promise.all(segments.map(async (s): Promise<SegmentFile> => ({
       path: await this.storage.localCopy(s.path, scratch), role: s.role, participantId: s.participant_id, kind: s.kind,
       startedAt: new Date(s.started_at), endedAt: s.ended_at ? new Date(s.ended_at) : null,
-    })));
+    }))));
     const dir = `recordings/${call.tenant_id}/${call.id}`;
     if (call.features.recording && !call.recording_path) {
       await this.setStatus(call.id, 'recording_status', 'pending');

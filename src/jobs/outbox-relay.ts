@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { QUEUES, onClient, type Jobs } from './queue';
 import { inPgTransaction } from './pg-client';
+import { isoSql } from '../services/outbox';
 
 const BATCH = 200;
 
@@ -23,7 +24,7 @@ export class OutboxRelay {
       const { rows: deliveries } = await client.query<{ id: string }>(
         `insert into webhook_deliveries (id, tenant_id, webhook_id, outbox_id, event_type, body, next_attempt_at)
          select gen_random_uuid(), o.tenant_id, w.id, o.id, o.type,
-                jsonb_build_object('type', o.type, 'timestamp', to_char(o.inserted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                jsonb_build_object('type', o.type, 'timestamp', ${isoSql('o.inserted_at')},
                                    'data', o.payload)::text,
                 now()
            from outbox_events o join webhooks w on w.tenant_id = o.tenant_id and w.active and (w.events ? o.type or w.events ? '*')

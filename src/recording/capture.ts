@@ -47,6 +47,8 @@ export function captureSdp(consumer: types.Consumer, port: number): string {
  */
 export class Capture {
   readonly exited: Promise<number | null>;
+  /** When `stop()` was first asked for (undefined: the capture ended by itself). */
+  stoppedAt?: Date;
   private readonly child: ChildProcess;
 
   private constructor(child: ChildProcess) {
@@ -70,6 +72,7 @@ export class Capture {
 
   /** Asks ffmpeg to finish the file; kills it if it has not within the limit. */
   async stop() {
+    this.stoppedAt ??= new Date();
     this.child.stdin?.end('q');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_LIMIT_MS);
     await this.exited;

@@ -18,7 +18,14 @@ export async function durationOf(path: string): Promise<number | undefined> {
   }
 }
 
-async function timed(segments: SegmentFile[]) {
+/** A segment placed on the call's timeline: its offset from the first segment and its length, in seconds. */
+export type PlacedSegment = SegmentFile & { offset: number; length: number };
+
+/**
+ * Places a call's segments on one timeline (each file's length read once, by ffprobe), for the
+ * composition and every speaker's audio alike.
+ */
+export async function placeSegments(segments: SegmentFile[]): Promise<PlacedSegment[]> {
   const t0 = Math.min(...segments.map((s) => s.startedAt.getTime()));
   return Promise.all(segments.map(async (s) => {
     const offset = (s.startedAt.getTime() - t0) / 1000;
@@ -40,8 +47,7 @@ function mixAudio(audio: Array<{ index: number; offset: number }>, label: string
  * its own time over a black canvas), everyone's audio mixed; VP8 and Opus. Audio only when no one
  * sent video. Returns its duration.
  */
-export async function composeCall(segments: SegmentFile[], out: string): Promise<number> {
-  const all = await timed(segments);
+export async function composeCall(all: PlacedSegment[], out: string): Promise<number> {
   const total = Math.max(1, ...all.map((s) => s.offset + s.length));
   const args: string[] = ['-v', 'error', '-y'];
   all.forEach((s) => args.push('-i', s.path));
@@ -75,8 +81,8 @@ export async function composeCall(segments: SegmentFile[], out: string): Promise
  * (so every speaker's file shares one timeline and the transcript can order their lines), as
  * Opus in WebM.
  */
-export async function speakerAudio(segments: SegmentFile[], participantId: string, out: string): Promise<void> {
-  const mine = (await timed(segments)).filter((s) => s.kind === 'audio' && s.participantId === participantId);
+export async function speakerAudio(placed: PlacedSegment[], participantId: string, out: string): Promise<void> {
+  const mine = placed.filter((s) => s.kind === 'audio' && s.participantId === participantId);
   const args: string[] = ['-v', 'error', '-y'];
   mine.forEach((s) => args.push('-i', s.path));
   const filters = mixAudio(mine.map((s, index) => ({ index, offset: s.offset })), 'aout');

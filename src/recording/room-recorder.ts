@@ -73,17 +73,11 @@ export class RoomRecorder {
     const capture = await Capture.start(absolute.replace(/\.mkv$/, '.sdp'), captureSdp(consumer, port), absolute);
     this.live.set(producer.id, { segmentId, capture, transport });
     await this.store.started({ id: segmentId, tenantId: this.call.tenantId, callId: this.call.id, participantId, role, kind: producer.kind, path: relative });
-    let stopAsked: Date | undefined;
-    const stop = capture.stop.bind(capture);
-    capture.stop = () => {
-      stopAsked ??= new Date();
-      return stop();
-    };
     this.track(capture.exited.then(async () => {
       this.live.delete(producer.id);
       transport.close();
       await unlink(absolute.replace(/\.mkv$/, '.sdp')).catch(() => undefined);
-      await this.store.ended(segmentId, stopAsked ?? new Date(Date.now() - IDLE_END_MS), relative);
+      await this.store.ended(segmentId, capture.stoppedAt ?? new Date(Date.now() - IDLE_END_MS), relative);
     }).catch((err) => this.log.warn({ err, segmentId }, 'a recording segment did not end cleanly')));
     // ffmpeg binds its port as it starts; media is let through once it can listen, from a key frame.
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -7,7 +7,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+/** A timestamp column as the API writes times (§2: ISO 8601, UTC, whole seconds), in SQL. */
+export const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 /**
  * The REST call list item (the `Call` type in snake_case, times in whole seconds) as SQL JSON,
@@ -19,8 +20,8 @@ export const CALL_JSON = `jsonb_build_object(
   'id', c.id, 'status', c.status, 'department_id', c.department_id, 'department_name', d.name,
   'user_id', c.user_id, 'user_name', u.name, 'customer_name', cu.name, 'customer_email', cu.email, 'customer_phone', cu.phone,
   'duration', c.duration, 'wait_time', c.wait_time, 'rating', c.rating, 'notes', c.notes,
-  'has_recording', c.recording_path is not null, 'started_at', ${iso('c.started_at')},
-  'completed_at', ${iso('c.completed_at')}, 'inserted_at', ${iso('c.inserted_at')})`;
+  'has_recording', c.recording_path is not null, 'started_at', ${isoSql('c.started_at')},
+  'completed_at', ${isoSql('c.completed_at')}, 'inserted_at', ${isoSql('c.inserted_at')})`;
 
 /** The joins CALL_JSON reads, from a call row source aliased `c`. */
 export const CALL_JOINS = `join departments d on d.id = c.department_id join customers cu on cu.id = c.customer_id
