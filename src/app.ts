@@ -38,6 +38,8 @@ import { fastGraphQL } from './http/fast-graphql';
 import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
+import { ActorCache } from './auth/actor-cache';
+import { listenForActorChanges } from './db/actor-notices';
 
 const PHOENIX_PATHS = new Set(['/socket/websocket', '/socket/websocket/websocket']);
 
@@ -83,13 +85,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.push(() => media.close());
     const background = await startBackground(config, db.url, fork, storage, log);
     undo.push(() => background.stop());
+    const actors = new ActorCache();
+    const actorNotices = listenForActorChanges(db.url, actors, log);
+    undo.push(() => actorNotices.close());
+    await withTimeout(actorNotices.ready, 3000, () => log.warn('actor change notices not ready at start-up: the actor cache stays off'));
     const services = createServices({
       tokens, publicUrl: config.publicUrl, websocketUrl: config.websocketUrl, customerTokenTtlSeconds: config.customerTokenTtlSeconds,
       turnSecret: config.turnSecret, turnUrls: config.turnUrls,
       dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes, webhookAllowPrivate: config.webhooks.allowPrivate,
-    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, jobs: background.jobs, storage, fork, log });
+    }, { bus, presenceBackend, instanceId, media: media.gateway, connections, jobs: background.jobs, storage, fork, log, actors });
     const rateLimits = new RateLimits({ auth: config.rateLimitAuth, public: config.rateLimitPublic }, redis);
-    const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits };
+    const deps: ContextDeps = { orm: db.orm, tokens, services, log, rateLimits, actors };
     const timers = startCallTimers(
       fork,
       { assignTimeoutSeconds: config.assignTimeoutSeconds, abandonTimeoutSeconds: config.abandonTimeoutSeconds, graceSeconds: config.reconnectGraceSeconds },
@@ -194,6 +200,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         await Promise.all([timers.stop(), routing.stop(), reminders.stop(), reaper?.stop(), services.notifier.stop(), services.realtime.stop()]);
         await services.router.settled();
         await background.stop();
+        await actorNotices.close();
         await media.close();
         await presenceBackend.close();
         await bus.close();

@@ -7,6 +7,7 @@ import type { TokenIssuer } from './auth/tokens';
 import type { Services } from './services';
 import type { Logger } from './logger';
 import type { Bucket, RateLimits } from './services/rate-limits';
+import type { ActorCache } from './auth/actor-cache';
 
 /** What a door needs to build a Context; created once per server. */
 export interface ContextDeps {
@@ -15,6 +16,7 @@ export interface ContextDeps {
   services: Services;
   log: Logger;
   rateLimits: RateLimits;
+  actors: ActorCache;
 }
 
 /** Who is calling, as each door reads it from its transport. */
@@ -56,9 +58,9 @@ export function createContext(deps: ContextDeps, caller: Caller, requestId: stri
   const given = caller.principal;
   let current: Promise<Principal> | undefined;
   // A socket's principal is read again once per operation (its role may have changed since).
-  const fresh = (p: Principal) => (current ??= currentPrincipal(em, p));
+  const fresh = (p: Principal) => (current ??= currentPrincipal(em, p, deps.actors));
   const scope = lazyScope(async () => {
-    if (!given) return { ...(await authenticate(deps.tokens, em, caller)), ip: caller.ip };
+    if (!given) return { ...(await authenticate(deps.tokens, em, caller, deps.actors)), ip: caller.ip };
     if (given.kind !== 'user') throw forbidden('Customers may not do this');
     const now = await fresh(given);
     if (now.kind !== 'user') throw forbidden('Customers may not do this');

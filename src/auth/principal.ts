@@ -5,6 +5,7 @@ import { unauthenticated } from '../errors';
 import type { Actor } from './actor';
 import type { TokenIssuer } from './tokens';
 import { loadActor } from './authenticate';
+import type { ActorCache } from './actor-cache';
 
 /** A queued or served customer, known only through the websocket token join handed out. */
 export interface CustomerIdentity {
@@ -24,13 +25,13 @@ export const participantId = (p: Principal) => (p.kind === 'user' ? p.actor.user
 
 /**
  * A socket's token, either kind. The user is read fresh (deactivated → refused); the socket
- * keeps the identity until the token expires, and each operation on it reads the user's role
+ * keeps the identity until the token expires, and each operation on it looks up the user's role
  * and status again (currentPrincipal).
  */
-export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, token: string | undefined): Promise<Principal> {
+export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, token: string | undefined, actors: ActorCache): Promise<Principal> {
   if (!token) throw unauthenticated();
   const access = await tokens.verifyAccess(token).catch(() => undefined);
-  if (access) return { kind: 'user', expiresAt: access.expiresAt, actor: await loadActor(em, access) };
+  if (access) return { kind: 'user', expiresAt: access.expiresAt, actor: await loadActor(em, access, actors) };
   const claims = await tokens.verifyCustomer(token);
   em.setFilterParams(TENANT_FILTER, { tenantId: claims.tenantId });
   const customer = await em.findOne(Customer, { id: claims.customerId });
@@ -47,7 +48,7 @@ export async function authenticateToken(tokens: TokenIssuer, em: EntityManager, 
  * would be: a demotion or deactivation applies to the next join, push or query on every instance,
  * whether or not the bus message that closes such sockets arrived.
  */
-export async function currentPrincipal(em: EntityManager, principal: Principal): Promise<Principal> {
+export async function currentPrincipal(em: EntityManager, principal: Principal, actors: ActorCache): Promise<Principal> {
   if (principal.kind !== 'user') return principal;
-  return { ...principal, actor: await loadActor(em, principal.actor) };
+  return { ...principal, actor: await loadActor(em, principal.actor, actors) };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TokenIssuer } from '../auth/tokens';
 import type { Logger } from '../logger';
+import type { ActorCache } from '../auth/actor-cache';
 import type { EventBus } from '../events/event-bus';
 import type { PresenceBackend } from '../presence/presence-types';
 import type { MediaGateway } from '../sfu/media-gateway';
@@ -62,6 +63,8 @@ export interface RealtimeDeps {
   /** A fresh EntityManager for work that happens outside any request. */
   fork: () => EntityManager;
   log: Logger;
+  /** Who tokens' users are; evicted by the services that change them. */
+  actors: ActorCache;
 }
 
 export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
@@ -79,7 +82,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
   events.whenQueued((tenantId) => router.poke(tenantId));
   return {
     auth,
-    users: new UsersService(auth, rt.bus),
+    users: new UsersService(auth, rt.bus, rt.actors),
     departments: new DepartmentsService(rt.bus),
     links: new LinksService(s.publicUrl),
     tags: new TagsService(),
@@ -96,7 +99,7 @@ export function createServices(s: ServiceSettings, rt: RealtimeDeps) {
     notifier,
     events,
     router,
-    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.connections, rt.fork, rt.log),
+    realtime: new RealtimeService(rt.bus, presence, queue, rt.media, rt.connections, rt.fork, rt.log, rt.actors),
     callControls: new CallControlsService(rt.bus, presence, rt.media, rt.fork),
     appointments: new AppointmentsService(rt.bus),
     customers: new CustomersService(),

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Call } from '../entities';
 import { AppError } from '../errors';
 import { currentPrincipal, participantId, type Principal } from '../auth/principal';
+import type { ActorCache } from '../auth/actor-cache';
 import { isFor, type BusEvent, type EventBus } from '../events/event-bus';
 import { parseTopic } from '../events/topics';
 import { event } from '../events/catalog';
@@ -45,13 +46,14 @@ export class RealtimeService {
     private readonly connections: CallConnections,
     private readonly fork: () => EntityManager,
     private readonly log: Logger,
+    private readonly actors: ActorCache,
   ) {}
 
   async open(given: Principal, topic: unknown, connectionId: string, params: Record<string, unknown> = {}): Promise<RealtimeSession> {
     const parsed = parseTopic(topic);
     if (!parsed) throw unmatchedTopic();
     const em = scopedEm(this.fork, given);
-    const principal = await currentPrincipal(em, given);
+    const principal = await currentPrincipal(em, given, this.actors);
     const self = participantId(principal);
     const plain = (initial: BusEvent[] = [], close: RealtimeSession['close'] = async () => undefined): RealtimeSession =>
       ({ topic: topic as string, participantId: self, initial, close });

@@ -11,6 +11,7 @@ import { userView } from './views';
 import type { AuthService } from './auth.service';
 import type { EventBus } from '../events/event-bus';
 import { sessionsRevoked } from '../events/sessions';
+import type { ActorCache } from '../auth/actor-cache';
 import { CreateUserInput, UpdateMeInput, UpdateUserInput, UserListArgs } from '../schema/user.input';
 import { validated } from './validate';
 import { inTransaction } from '../db/transaction';
@@ -28,7 +29,9 @@ export interface UserInput {
 
 /** Users of one tenant: managers administer them; everyone reads and edits themself. */
 export class UsersService {
-  constructor(private readonly auth: AuthService, private readonly bus: EventBus) {}
+  // The actor cache is evicted here at commit, so this instance's next request sees the change at
+  // once; other instances hear of it from the users trigger's notice.
+  constructor(private readonly auth: AuthService, private readonly bus: EventBus, private readonly actors: ActorCache) {}
 
   async me(scope: Scope) {
     return this.view(scope, await this.load(scope, scope.actor.userId));
@@ -48,6 +51,7 @@ export class UsersService {
       audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween({ name: before }, { name: user.name }) });
       await scope.em.flush();
     });
+    this.actors.evict(user.id);
     return this.view(scope, user);
   }
 
@@ -128,6 +132,7 @@ export class UsersService {
       audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween(before, audited(user, departmentIds)) });
       await flushUnique(scope.em, 'email');
     });
+    this.actors.evict(user.id);
     if (input.status === 'inactive') this.bus.publish(sessionsRevoked(user.id));
     else if (accessChanged) this.bus.publish(sessionsRevoked(user.id, 'access changed'));
     return this.view(scope, user);
@@ -146,6 +151,7 @@ export class UsersService {
       audit(scope, { action: 'user.deactivated', targetType: 'user', targetId: user.id, changes: wasActive ? { status: ['active', 'inactive'] } : {} });
       await scope.em.flush();
     });
+    this.actors.evict(user.id);
     this.bus.publish(sessionsRevoked(user.id));
     return this.view(scope, user);
   }

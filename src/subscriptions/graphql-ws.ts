@@ -68,7 +68,7 @@ export function createGraphQLWsEndpoint(
         return false;
       }
       try {
-        const principal = await authenticateToken(deps.tokens, deps.orm.em.fork() as never, token);
+        const principal = await authenticateToken(deps.tokens, deps.orm.em.fork() as never, token, deps.actors);
         const tenant = ctx.connectionParams?.tenant ?? ctx.connectionParams?.['x-tenant'] ?? ctx.connectionParams?.['X-Tenant'];
         if (tenant !== undefined && (principal.kind !== 'user' || tenant !== principal.actor.tenantSlug)) return false;
         principals.set(ctx.extra.socket, { principal, id: randomUUID() });

@@ -53,3 +53,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   };
 }
+
+/**
+ * Another instance on the test server's database, with its own DATA_DIR and no Redis unless
+ * `env` names one: what it learns from the first comes through PostgreSQL alone.
+ */
+export async function startAnotherInstance(srv: TestServer, env: Record<string, string> = {}): Promise<{ url: string; server: VokiServer; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'voki-test-'));
+  const config = configFor(srv.server.db.url, dataDir, env);
+  const server = await startServer(config, createLogger(config.logLevel));
+  return {
+    url: server.url,
+    server,
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -70,7 +70,7 @@ export class PhoenixEndpoint {
     const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? undefined;
     let principal;
     try {
-      principal = await authenticateToken(this.deps.tokens, this.deps.orm.em.fork() as never, token);
+      principal = await authenticateToken(this.deps.tokens, this.deps.orm.em.fork() as never, token, this.deps.actors);
     } catch (error) {
       // A database that cannot be reached is not the client's fault: 503, so it retries.
       if (toAppError(error).code === 'SERVICE_UNAVAILABLE') return refuseUpgrade(socket, 503, 'Service unavailable');

@@ -1,0 +1,84 @@
+import { Client } from 'pg';
+import type { ActorCache } from '../auth/actor-cache';
+import type { Logger } from '../logger';
+
+const CHANNEL = 'voki_actor';
+/** How the listener's connection shows in pg_stat_activity. */
+export const APPLICATION_NAME = 'voki actor notices';
+
+export interface ActorNotices {
+  /** Resolves once the first LISTEN is in place (or failed: the cache then stays off). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps one connection listening for the users trigger's notices and evicts what they name.
+ * The connection is checked every `checkMs`: a listener that cannot prove it is connected turns
+ * the cache off until it has listened again, since a notice it missed would leave a role stale.
+ */
+export function listenForActorChanges(url: string, cache: ActorCache, log: Logger, checkMs = 2000): ActorNotices {
+  let client: Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let firstReady!: () => void;
+  const ready = new Promise<void>((resolve) => (firstReady = resolve));
+
+  const drop = (why: string, err?: unknown) => {
+    const old = client;
+    client = undefined;
+    cache.setLive(false);
+    old?.removeAllListeners();
+    old?.on('error', () => undefined);
+    old?.end().catch(() => undefined);
+    if (closed) return;
+    log.warn({ err: err instanceof Error ? err.message : err }, `actor cache off (${why}); reading every actor until the listener is back`);
+    clearTimeout(retry);
+    retry = setTimeout(connect, 1000);
+    retry.unref();
+  };
+
+  async function connect() {
+    if (closed) return;
+    const c = new Client({ connectionString: url, keepAlive: true, application_name: APPLICATION_NAME });
+    client = c;
+    c.on('error', (err) => drop('listener error', err));
+    c.on('end', () => client === c && drop('listener closed'));
+    c.on('notification', (n) => n.payload && cache.evict(n.payload));
+    try {
+      await c.connect();
+      await c.query(`listen ${CHANNEL}`);
+      if (client !== c) return;
+      cache.setLive(true);
+    } catch (err) {
+      if (client === c) drop('listener could not connect', err);
+    } finally {
+      firstReady();
+    }
+  }
+
+  const check = setInterval(() => {
+    const c = client;
+    if (!c) return;
+    const late = setTimeout(() => client === c && drop('listener not answering'), checkMs);
+    c.query('select 1').then(() => clearTimeout(late), (err) => {
+      clearTimeout(late);
+      if (client === c) drop('listener check failed', err);
+    });
+  }, checkMs);
+  check.unref();
+
+  void connect();
+  return {
+    ready,
+    async close() {
+      closed = true;
+      clearInterval(check);
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      cache.setLive(false);
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { Client } from 'pg';
+import { Api } from '../helpers/http';
+import { startAnotherInstance, startTestServer, type TestServer } from '../helpers/server';
+import { createTenant, type TestTenant } from '../helpers/tenants';
+import { eventually } from '../helpers/sockets';
+import { APPLICATION_NAME } from '../../src/db/actor-notices';
+
+/**
+ * Who a token's user is comes from a cache on each instance. Whatever changes a user's role or
+ * status, on whichever instance or behind the services' back, applies to the next request.
+ * The two instances here share only PostgreSQL (no Redis, so no bus message between them).
+ */
+let srv: TestServer;
+let other: Awaited<ReturnType<typeof startAnotherInstance>>;
+let one: Api;
+let two: Api;
+let t: TestTenant;
+let elsewhere: string;
+let psql: Client;
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  other = await startAnotherInstance(srv);
+  one = new Api(srv.url);
+  two = new Api(other.url);
+  t = await createTenant(one, 'actors');
+  // Only the supervisor's role lets them read this department's members.
+  elsewhere = (await one.post('/api/v1/departments', { name: 'Elsewhere' }, t.owner)).body.data.id;
+  psql = new Client({ connectionString: srv.server.db.url });
+  await psql.connect();
+}, 60000);
+afterEach(async () => {
+  await psql.query("update users set role = 'supervisor', status = 'active' where id = $1", [t.supervisor.id]);
+});
+afterAll(async () => {
+  await psql?.end();
+  await other?.stop();
+  await srv?.stop();
+});
+
+const members = (api: Api) => api.get(`/api/v1/departments/${elsewhere}/members`, t.supervisor).then((r) => r.status);
+const cached = (api: 'one' | 'two') => (api === 'one' ? srv.server : other.server).deps.actors;
+
+it('serves repeated requests from the cache, and a change typed into psql applies to the very next one', async () => {
+  expect(await members(one)).toBe(200);
+  expect(cached('one').get(t.supervisor.id, await tenantId())).toMatchObject({ role: 'supervisor' });
+
+  await psql.query("update users set role = 'attendant' where id = $1", [t.supervisor.id]);
+  expect(await members(one)).toBe(403);
+  await psql.query("update users set role = 'supervisor', status = 'inactive' where id = $1", [t.supervisor.id]);
+  expect((await one.get('/api/v1/users/me', t.supervisor)).status).toBe(401);
+});
+
+it('a demotion through the API on one instance applies to the next request on the other', async () => {
+  expect(await members(two)).toBe(200);
+  expect(cached('two').get(t.supervisor.id, await tenantId())).toBeDefined();
+
+  expect((await one.put(`/api/v1/users/${t.supervisor.id}`, { role: 'attendant' }, t.manager)).status).toBe(200);
+  expect(await members(two)).toBe(403);
+  expect((await two.get('/api/v1/users/me', t.supervisor)).body.data.role).toBe('attendant');
+});
+
+it('a renamed user is evicted everywhere (the actor carries the name)', async () => {
+  expect(await members(two)).toBe(200);
+  await tenantId();
+  expect((await one.put('/api/v1/users/me', { name: 'Renamed Supervisor' }, t.supervisor)).status).toBe(200);
+  expect(cached('one').get(t.supervisor.id, await tenantId())).toBeUndefined();
+  await eventually(() => !cached('two').get(t.supervisor.id, tenantIdSync()), 2000, 'the other instance evicted the renamed user');
+});
+
+it('while its listener is cut off an instance keeps nothing and reads every actor, then listens again', async () => {
+  expect(await members(one)).toBe(200);
+  const { rows } = await psql.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [APPLICATION_NAME]);
+  // One listener per instance, both on this database.
+  expect(rows).toHaveLength(2);
+  await eventually(() => !cached('one').live, 5000, 'the cache turned off');
+  expect(cached('one').size).toBe(0);
+
+  // No notice can arrive now; the role is read from the row.
+  await psql.query("update users set role = 'attendant' where id = $1", [t.supervisor.id]);
+  expect(await members(one)).toBe(403);
+  expect(cached('one').size).toBe(0);
+
+  await eventually(() => cached('one').live, 5000, 'the listener came back');
+  await psql.query("update users set role = 'supervisor' where id = $1", [t.supervisor.id]);
+  expect(await members(one)).toBe(200);
+  expect(cached('one').get(t.supervisor.id, await tenantId())).toMatchObject({ role: 'supervisor' });
+});
+
+let tenant: string | undefined;
+async function tenantId() {
+  tenant ??= (await psql.query('select tenant_id from users where id = $1', [t.supervisor.id])).rows[0].tenant_id as string;
+  return tenant;
+}
+const tenantIdSync = () => tenant as string;
