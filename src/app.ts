@@ -39,6 +39,7 @@ import { openApiRoutes } from './http/openapi';
 import { callFileRoutes } from './http/call-files';
 import type { ContextDeps } from './context';
 import { ActorCache } from './auth/actor-cache';
+import { pageRoutes } from './http/pages';
 import { listenForActorChanges } from './db/actor-notices';
 
 const PHOENIX_PATHS = new Set(['/socket/websocket', '/socket/websocket/websocket']);
@@ -141,6 +142,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const graphql = await createGraphQLMiddleware(schema, deps);
     undo.push(() => graphql.server.stop());
     app.use('/graphql', graphql.middleware);
+    app.use(pageRoutes({ websocketUrl: config.websocketUrl, log }));
     app.use(openApiRoutes(schema));
     app.use(callFileRoutes(deps, services));
     const restDoor = createRestDoor(schema, deps);

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logger';
+import { freePort } from '../../free-port';
 import { postgresBinaries, type PostgresBinaries } from './binaries';
 import { assertReachable, ensureOwner, ensureRunAs, type RunAs } from './run-as';
 import { stopStalePostmaster } from './stale';
@@ -23,17 +23,6 @@ export interface EmbeddedOptions {
 }
 
 const RESTARTS = 5;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 

@@ -1,0 +1,1 @@
+export type T = (key: string, vars?: Record<string, string | number>) => string;
