@@ -5,13 +5,14 @@ import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppete
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Debian's Chromium, headless, with fake camera and microphone (and, unless told, no permission prompt). */
-export function launchChromium(opts: { promptForMedia?: boolean } = {}): Promise<Browser> {
+/** Debian's Chromium, headless, with fake camera and microphone (unless told otherwise) and no permission prompt (unless told). */
+export function launchChromium(opts: { promptForMedia?: boolean; noDevices?: boolean } = {}): Promise<Browser> {
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--use-fake-device-for-media-stream', ...(opts.promptForMedia ? [] : ['--use-fake-ui-for-media-stream']),
+      // Without the fake devices, this machine has no camera and no microphone at all.
+      ...(opts.noDevices ? [] : ['--use-fake-device-for-media-stream']), ...(opts.promptForMedia ? [] : ['--use-fake-ui-for-media-stream']),
       '--no-sandbox', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
     ],
   });

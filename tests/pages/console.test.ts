@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { Api } from '../helpers/http';
 import type { TestTenant } from '../helpers/tenants';
-import { createLink } from '../helpers/calls';
+import { createLink, joinQueue } from '../helpers/calls';
 import { eventually } from '../helpers/sockets';
 import { framesDecoded, screenshot } from '../helpers/browser';
 import { byTestId, consoleLogin, pagesWorld } from '../helpers/pages';
@@ -136,4 +136,16 @@ it('the manager exports the calls as CSV from the dashboard', async () => {
   const lines = readFileSync(join(downloads, file!), 'utf8').trim().split('\n');
   expect(lines[0]).toContain('customer_name');
   expect(lines.slice(1).some((l) => l.includes('Sam Supervised'))).toBe(true);
+});
+
+it('with automatic routing the call comes to the online agent by itself: a notice, and the call panel opens', async () => {
+  expect((await api.put(`/api/v1/departments/${t.departmentId}`, { department: { routing: 'round_robin' } }, t.supervisor)).status).toBe(200);
+  try {
+    const joined = await joinQueue(api, await createLink(api, t.supervisor, t.departmentId), { name: 'Routed Rita' });
+    await agent.waitForSelector(byTestId('start-call'), { timeout: 15000 });
+    expect(await agent.$eval(byTestId('notice'), (el) => el.textContent)).toContain('Routed Rita');
+    expect((await api.get(`/api/v1/calls/${joined.callId}`, t.attendant)).body.data).toMatchObject({ status: 'assigned', user_id: t.attendant.id });
+  } finally {
+    await api.put(`/api/v1/departments/${t.departmentId}`, { department: { routing: 'manual' } }, t.supervisor);
+  }
 });

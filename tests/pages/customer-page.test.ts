@@ -78,6 +78,23 @@ async function refusedJoinsAnyway(asking: Browser) {
   expect(await page.evaluate(() => (window as any).__csp)).toEqual([]);
 }
 
+it('no camera and no microphone at all: the page says so, and the customer can still join', async () => {
+  const bare = await launchChromium({ noDevices: true });
+  try {
+    const w = await openPage(bare);
+    await w.page.goto(`${srv.url}/call/${await createLink(api, t.supervisor, t.departmentId)}`);
+    await w.page.waitForSelector(byTestId('media-error'));
+    expect(await text(w.page, 'media-error')).toContain('No camera was found');
+    await joinAs(w.page, 'Deviceless Dan');
+    await w.page.waitForSelector(byTestId('queue-position'));
+    await w.page.click(byTestId('cancel'));
+    await w.page.waitForSelector(byTestId('call-ended'));
+    expect(w.problems).toEqual([]);
+  } finally {
+    await bare.close();
+  }
+});
+
 it('keyboard only, on a phone-sized screen: tab to the fields, Enter joins, and the queue can be left', async () => {
   const page = await open(`/call/${await createLink(api, t.supervisor, t.departmentId)}`, { viewport: { width: 360, height: 740 } });
   await page.waitForSelector(byTestId('join-form'));

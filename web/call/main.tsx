@@ -147,6 +147,8 @@ function Ended(props: { state: SessionState; callId: string }) {
 
 function App() {
   const [link, setLink] = useState<Link | 'invalid'>();
+  const [failure, setFailure] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
   const [local, setLocal] = useState<LocalMedia>();
   const [localReady, setLocalReady] = useState<Promise<LocalMedia>>();
   const [session, setSession] = useState<CallSession>();
@@ -164,11 +166,12 @@ function App() {
         setLocalReady(asked);
         void asked.then(setLocal);
       })
-      .catch(() => setLink('invalid'));
+      // Only a 404 means the link is bad; anything else (429, the network) can be tried again.
+      .catch((e) => (e instanceof ApiError && e.status === 404 ? setLink('invalid') : setFailure(e.message)));
     request<{ urls: string[]; username: string; credential: string }>('GET', '/api/v1/call/turn-credentials')
       .then((c) => c.urls.length && setIce([{ urls: c.urls, username: c.username, credential: c.credential }]))
       .catch(() => undefined);
-  }, []);
+  }, [attempt]);
 
   useEffect(() => {
     if (!session) return;
@@ -180,6 +183,14 @@ function App() {
     };
   }, [session]);
 
+  if (!link && failure) {
+    return (
+      <section class="card" role="alert">
+        <p data-testid="load-error">{t('error', { message: failure })}</p>
+        <button type="button" onClick={() => { setFailure(undefined); setAttempt((n) => n + 1); }}>{t('retry')}</button>
+      </section>
+    );
+  }
   if (!link) return <p class="card muted" role="status">{t('loading')}</p>;
   if (link === 'invalid') {
     return (

@@ -48,6 +48,7 @@ export const strings = {
     chooseRating: 'Choose a rating from 1 to 5.',
     thanks: 'Thank you for your feedback!',
     error: 'Something went wrong: {message}',
+    retry: 'Try again',
   },
   pt: {
     title: 'Atendimento por vídeo',
@@ -98,5 +99,6 @@ export const strings = {
     chooseRating: 'Escolha uma nota de 1 a 5.',
     thanks: 'Obrigado pela sua avaliação!',
     error: 'Algo deu errado: {message}',
+    retry: 'Tentar novamente',
   },
 };

@@ -100,6 +100,11 @@ export class Session {
         for (const fn of this.rotateListeners) fn();
       } catch (e) {
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) this.end();
+        else {
+          // The network or a 429: try again soon, while the access token still works.
+          clearTimeout(this.timer);
+          this.timer = setTimeout(() => this.rotate().catch(() => undefined), 5000);
+        }
         throw e;
       } finally {
         this.rotating = undefined;

@@ -70,6 +70,7 @@ export function DashboardView(props: { session: Session; t: T }) {
           <Bars testid="chart-status" title={t('byStatus')} rows={statuses.map(([k, v]) => ({ key: k, label: k, value: v }))} />
           <Bars testid="chart-department" title={t('byDepartment')} rows={data.by_department.map((d) => ({ key: d.department_id, label: d.department_name, value: d.calls }))} />
           <Bars testid="chart-agent" title={t('byAgent')} rows={data.by_agent.map((a) => ({ key: a.user_id, label: a.user_name, value: a.calls }))} />
+          <Bars testid="chart-hour" title={t('byHour')} rows={data.by_hour.map((h) => ({ key: h.hour, label: new Date(h.hour).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }), value: h.calls }))} />
         </>
       )}
     </section>

@@ -75,10 +75,15 @@ export class Realtime {
     this.moving ??= (async () => {
       const old = this.socket;
       const fresh = this.open();
+      const stuck: Subscription[] = [];
       const moves = [...this.subs.values()].map((sub) => new Promise<void>((resolve) => {
         const channel = fresh.channel(sub.topic, sub.params);
         for (const [event, handler] of Object.entries(sub.handlers)) channel.on(event, handler);
-        const done = setTimeout(resolve, 5000);
+        const done = setTimeout(() => {
+          channel.leave();
+          stuck.push(sub);
+          resolve();
+        }, 5000);
         channel.join().receive('ok', (r: any) => {
           clearTimeout(done);
           const before = sub.channel;
@@ -91,6 +96,8 @@ export class Realtime {
       this.socket = fresh;
       await Promise.all(moves);
       old.disconnect();
+      // What could not join in time is joined again on the new socket, which keeps retrying.
+      for (const sub of stuck) if (this.subs.get(sub.topic) === sub) sub.channel = this.attach(fresh, sub);
     })().finally(() => (this.moving = undefined));
     return this.moving;
   }
