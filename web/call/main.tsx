@@ -38,7 +38,7 @@ function Header(props: { link: Link }) {
   );
 }
 
-function JoinForm(props: { link: Link; local?: LocalMedia; onJoined: (j: Joined) => void }) {
+function JoinForm(props: { onJoined: (j: Joined) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const submit = async (e: Event) => {
@@ -135,11 +135,13 @@ function InCall(props: { session: CallSession; state: SessionState; local?: Loca
 
 function Ended(props: { state: SessionState; callId: string }) {
   const { state } = props;
+  const headline = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headline.current?.focus(), []);
   const message = state.endReason === 'cancelled' ? t('cancelled')
     : state.endReason === 'timeout' || state.endReason === 'missed' || state.endReason === 'abandoned' ? t('missed') : t('ended');
   return (
     <section class="card">
-      <h2 data-testid="call-ended" tabIndex={-1}>{message}</h2>
+      <h2 data-testid="call-ended" ref={headline} tabIndex={-1}>{message}</h2>
       {state.talked && <Rating callId={props.callId} t={t} />}
     </section>
   );
@@ -211,7 +213,7 @@ function App() {
       <>
         {summary}
         <Preview local={local} />
-        <JoinForm link={link} local={local} onJoined={(j) => setSession(new CallSession(j, localReady ?? Promise.resolve({}), ice))} />
+        <JoinForm onJoined={(j) => setSession(new CallSession(j, localReady ?? Promise.resolve({}), ice))} />
       </>
     ) : (
       <section class="card" data-testid="closed">
