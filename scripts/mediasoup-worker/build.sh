@@ -29,6 +29,10 @@ sed -i "s/meson_version: '>= 1.1.0'/meson_version: '>= 1.0.0'/" meson.build
 sed -i 's/(operationType == BIO_CB_RETURN)/(operationType \& BIO_CB_RETURN)/' src/RTC/DtlsTransport.cpp
 grep -q '(operationType & BIO_CB_RETURN)' src/RTC/DtlsTransport.cpp
 
+# libsrtp over OpenSSL (see libsrtp.sh); the libsrtp3 shim finds it through pkg-config.
+"$here/libsrtp.sh" "$work/libsrtp"
+export PKG_CONFIG_PATH="$work/libsrtp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
 meson setup build --wrap-mode=nodownload --buildtype=release -Dms_disable_liburing=true >build-setup.log || { cat build-setup.log; exit 1; }
 # The generated FlatBuffers headers first: the worker's sources include them without declaring it.
 meson compile -C build flatbuffers-generator

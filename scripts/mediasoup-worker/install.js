@@ -12,7 +12,7 @@ const { join } = require('node:path');
 const { workerBinPath } = require('./path');
 const { aptInstall, missingPackages } = require('../apt');
 
-const APT = ['meson', 'ninja-build', 'pkg-config', 'g++', 'libuv1-dev', 'libssl-dev', 'libsrtp2-dev', 'libabsl-dev',
+const APT = ['meson', 'ninja-build', 'pkg-config', 'g++', 'libuv1-dev', 'libssl-dev', 'libabsl-dev',
   'libflatbuffers-dev', 'flatbuffers-compiler', 'libusrsctp-dev'];
 
 function main() {

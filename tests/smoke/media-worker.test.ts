@@ -31,3 +31,14 @@ it('the built worker starts, makes a router with Opus, VP8 and H264, and a WebRT
     worker.close();
   }
 });
+
+it('encrypts SRTP with libsrtp over OpenSSL, linked in, not with Debian’s NSS-based libsrtp2', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const bin = workerBinPath();
+  const libraries = execFileSync('ldd', [bin], { encoding: 'utf8' });
+  expect(libraries).toMatch(/libcrypto\.so/);
+  expect(libraries).not.toMatch(/libsrtp2|libnss3/);
+  // The static library's OpenSSL cipher is in the binary.
+  expect(execFileSync('nm', ['-C', bin], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).toMatch(/srtp_aes_icm_openssl/);
+});
