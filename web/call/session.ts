@@ -69,7 +69,12 @@ export class CallSession {
     });
     const channel = this.socket.channel(`call:${this.call.call_id}`, {});
     this.channel = channel;
-    channel.on('queue_position', (p: { position: number; estimated_wait_time: number }) => this.set({ position: p.position, wait: p.estimated_wait_time }));
+    channel.on('queue_position', (p: { position: number; estimated_wait_time: number }) => {
+      this.set({ position: p.position, wait: p.estimated_wait_time });
+      // Either a late event from before the assignment or the call is back in the queue (not
+      // started in time): the status route says which.
+      if (this.state.status === 'assigned') void this.refresh();
+    });
     channel.on('call_assigned', (p: { user_name?: string }) => this.set({ status: 'assigned', agentName: p.user_name }));
     channel.on('call_started', (p: { user_name?: string }) => {
       if (p.user_name) this.set({ agentName: p.user_name });
