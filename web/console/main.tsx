@@ -109,6 +109,9 @@ function Shell(props: { session: Session; onLogout: () => void }) {
   // Presence on each of the agent's departments, with the chosen status (sent again on rejoin).
   const statusRef = useMemo(() => ({ value: status }), []);
   statusRef.value = status;
+  // The call as of this render, for the socket handlers, which outlive renders.
+  const mine = useMemo(() => ({ value: myCall }), []);
+  mine.value = myCall;
   useEffect(() => {
     const mine = departments.filter((d) => user.department_ids.includes(d.id));
     const leaves = mine.map((d) => realtime.join(`presence:${d.id}`, {}, { params: () => ({ status: statusRef.value }) }));
@@ -154,7 +157,12 @@ function Shell(props: { session: Session; onLogout: () => void }) {
           {myCall
             ? <CallPanel key={myCall} callId={myCall} session={session} t={t} onDone={() => { setMyCall(undefined); setRefreshKey((k) => k + 1); }} />
             : null}
-          <Queues departments={departments} session={session} realtime={realtime} t={t} busy={!!myCall} onTake={take} />
+          <Queues departments={departments} session={session} realtime={realtime} t={t} busy={!!myCall} onTake={take}
+            onQueued={(id) => {
+              if (mine.value !== id) return;
+              setMyCall(undefined);
+              setNotice(t('requeued'));
+            }} />
         </div>
         <div class="column">
           <RecentCalls session={session} refreshKey={refreshKey} />

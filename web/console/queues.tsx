@@ -20,7 +20,7 @@ interface QueuedCall {
  * `customer_left` and `call_assigned` on `queue:{id}` (and read again after every rejoin, for
  * what happened while the socket was away).
  */
-function Queue(props: { department: Department; session: Session; realtime: Realtime; t: T; busy: boolean; onTake: (id: string) => void }) {
+function Queue(props: { department: Department; session: Session; realtime: Realtime; t: T; busy: boolean; onTake: (id: string) => void; onQueued: (id: string) => void }) {
   const { department, session, realtime, t } = props;
   const [calls, setCalls] = useState<QueuedCall[]>([]);
   useEffect(() => {
@@ -28,8 +28,11 @@ function Queue(props: { department: Department; session: Session; realtime: Real
       `/api/v1/calls?status=queued&department_id=${department.id}&sort_by=inserted_at&sort_order=asc&page_size=100`)
       .then(setCalls).catch(() => undefined);
     return realtime.join(`queue:${department.id}`, {
-      customer_joined: (p: { call_id: string; customer_name: string }) =>
-        setCalls((list) => (list.some((c) => c.id === p.call_id) ? list : [...list, { id: p.call_id, customer_name: p.customer_name }])),
+      customer_joined: (p: { call_id: string; customer_name: string }) => {
+        // Also a call that went back to the queue (assigned, not started in time).
+        props.onQueued(p.call_id);
+        setCalls((list) => (list.some((c) => c.id === p.call_id) ? list : [...list, { id: p.call_id, customer_name: p.customer_name }]));
+      },
       customer_left: (p: { call_id: string }) => setCalls((list) => list.filter((c) => c.id !== p.call_id)),
       call_assigned: (p: { call_id: string; user_name: string }) => setCalls((list) => list.filter((c) => c.id !== p.call_id)),
     }, { onJoined: load });
@@ -51,7 +54,7 @@ function Queue(props: { department: Department; session: Session; realtime: Real
   );
 }
 
-export function Queues(props: { departments: Department[]; session: Session; realtime: Realtime; t: T; busy: boolean; onTake: (id: string) => void }) {
+export function Queues(props: { departments: Department[]; session: Session; realtime: Realtime; t: T; busy: boolean; onTake: (id: string) => void; onQueued: (id: string) => void }) {
   return (
     <section aria-label={props.t('queues')}>
       <h2>{props.t('queues')}</h2>

@@ -23,6 +23,7 @@ export const strings = {
     dashboard: 'Dashboard', from: 'From', to: 'To', refresh: 'Refresh', exportCsv: 'Export calls (CSV)',
     byStatus: 'Calls by status', byDepartment: 'Calls by department', byAgent: 'Calls by agent', byHour: 'Calls by hour',
     avgWait: 'Average wait', avgDuration: 'Average duration', avgRating: 'Average rating', total: 'Calls',
+    requeued: 'The call was not started in time and went back to the queue.',
     newCall: 'New call', error: 'Something went wrong: {message}',
   },
   pt: {
@@ -49,6 +50,7 @@ export const strings = {
     dashboard: 'Painel', from: 'De', to: 'Até', refresh: 'Atualizar', exportCsv: 'Exportar chamadas (CSV)',
     byStatus: 'Chamadas por status', byDepartment: 'Chamadas por departamento', byAgent: 'Chamadas por atendente', byHour: 'Chamadas por hora',
     avgWait: 'Espera média', avgDuration: 'Duração média', avgRating: 'Nota média', total: 'Chamadas',
+    requeued: 'A chamada não foi iniciada a tempo e voltou para a fila.',
     newCall: 'Nova chamada', error: 'Algo deu errado: {message}',
   },
 };
