@@ -32,7 +32,8 @@ export interface SessionState {
 }
 
 const ENDED = new Set(['completed', 'cancelled', 'missed', 'abandoned']);
-const POLL_MS = 3000;
+// Public routes allow 30 requests a minute per address (seed 000): 12 polls a minute leave room.
+const POLL_MS = 5000;
 
 /**
  * The customer's side of one call, from the queue to the end: the `call:{id}` channel over the
