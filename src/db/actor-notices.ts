@@ -3,6 +3,8 @@ import type { ActorCache } from '../auth/actor-cache';
 import type { Logger } from '../logger';
 
 const CHANNEL = 'voki_actor';
+/** A notice's payload that names no user: the listener's own check. */
+const PROBE = 'probe:';
 /** How the listener's connection shows in pg_stat_activity. */
 export const APPLICATION_NAME = 'voki actor notices';
 
@@ -14,7 +16,7 @@ export interface ActorNotices {
 
 /**
  * Keeps one connection listening for the users trigger's notices and evicts what they name.
- * The connection is checked every `checkMs`: a listener that cannot prove it is connected turns
+ * The connection is checked every `checkMs`: a listener that cannot prove it hears notices turns
  * the cache off until it has listened again, since a notice it missed would leave a role stale.
  */
 export function listenForActorChanges(url: string, cache: ActorCache, log: Logger, checkMs = 2000): ActorNotices {
@@ -40,15 +42,20 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
 
   async function connect() {
     if (closed) return;
-    const c = new Client({ connectionString: url, keepAlive: true, application_name: APPLICATION_NAME });
+    const c = new Client({ connectionString: url, keepAlive: true, application_name: APPLICATION_NAME, connectionTimeoutMillis: 5000 });
     client = c;
     c.on('error', (err) => drop('listener error', err));
     c.on('end', () => client === c && drop('listener closed'));
-    c.on('notification', (n) => n.payload && cache.evict(n.payload));
+    c.on('notification', (n) => {
+      if (!n.payload) return;
+      if (n.payload.startsWith(PROBE)) heard = Math.max(heard, Number(n.payload.slice(PROBE.length)));
+      else cache.evict(n.payload);
+    });
     try {
       await c.connect();
       await c.query(`listen ${CHANNEL}`);
       if (client !== c) return;
+      heard = probe;
       cache.setLive(true);
     } catch (err) {
       if (client === c) drop('listener could not connect', err);
@@ -57,11 +64,18 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
     }
   }
 
+  // Each check sends a notice of its own and must hear it back before the next one: proof that
+  // this session really is listening (a pooler in transaction mode accepts LISTEN and then
+  // delivers nothing), not only that the connection answers.
+  let probe = 0;
+  let heard = 0;
   const check = setInterval(() => {
     const c = client;
-    if (!c) return;
+    if (!c || !cache.live) return;
+    if (probe > heard) return drop('listener did not hear its own notice');
     const late = setTimeout(() => client === c && drop('listener not answering'), checkMs);
-    c.query('select 1').then(() => clearTimeout(late), (err) => {
+    late.unref();
+    c.query('select pg_notify($1, $2)', [CHANNEL, `${PROBE}${++probe}`]).then(() => clearTimeout(late), (err) => {
       clearTimeout(late);
       if (client === c) drop('listener check failed', err);
     });

@@ -93,3 +93,12 @@ async function tenantId() {
   return tenant;
 }
 const tenantIdSync = () => tenant as string;
+
+it('stays on across its checks: each one hears the notice it sent itself', async () => {
+  expect(cached('one').live).toBe(true);
+  // Two check periods (2 s each): a listener that did not hear its own probe would have turned off.
+  await new Promise((r) => setTimeout(r, 4500));
+  expect([cached('one').live, cached('two').live]).toEqual([true, true]);
+  expect(await members(one)).toBe(200);
+  expect(cached('one').get(t.supervisor.id, await tenantId())).toMatchObject({ role: 'supervisor' });
+});
