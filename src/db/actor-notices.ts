@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { ActorCache } from '../auth/actor-cache';
 import type { Logger } from '../logger';
@@ -23,6 +24,10 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
   let client: Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  // The checks' own notices (see below); every instance hears every probe, so each knows its own.
+  const mine = `${PROBE}${randomUUID()}:`;
+  let probe = 0;
+  let heard = 0;
   let firstReady!: () => void;
   const ready = new Promise<void>((resolve) => (firstReady = resolve));
 
@@ -48,8 +53,8 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
     c.on('end', () => client === c && drop('listener closed'));
     c.on('notification', (n) => {
       if (!n.payload) return;
-      if (n.payload.startsWith(PROBE)) heard = Math.max(heard, Number(n.payload.slice(PROBE.length)));
-      else cache.evict(n.payload);
+      if (n.payload.startsWith(mine)) heard = Math.max(heard, Number(n.payload.slice(mine.length)));
+      else if (!n.payload.startsWith(PROBE)) cache.evict(n.payload);
     });
     try {
       await c.connect();
@@ -67,15 +72,13 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
   // Each check sends a notice of its own and must hear it back before the next one: proof that
   // this session really is listening (a pooler in transaction mode accepts LISTEN and then
   // delivers nothing), not only that the connection answers.
-  let probe = 0;
-  let heard = 0;
   const check = setInterval(() => {
     const c = client;
     if (!c || !cache.live) return;
     if (probe > heard) return drop('listener did not hear its own notice');
     const late = setTimeout(() => client === c && drop('listener not answering'), checkMs);
     late.unref();
-    c.query('select pg_notify($1, $2)', [CHANNEL, `${PROBE}${++probe}`]).then(() => clearTimeout(late), (err) => {
+    c.query('select pg_notify($1, $2)', [CHANNEL, `${mine}${++probe}`]).then(() => clearTimeout(late), (err) => {
       clearTimeout(late);
       if (client === c) drop('listener check failed', err);
     });
