@@ -16,6 +16,7 @@ export interface ActorRow {
  */
 export class ActorCache {
   private readonly rows = new Map<string, { row: ActorRow; until: number }>();
+  private readonly waiting = new Map<string, Set<() => void>>();
   private receiving = false;
   // Bumped by every eviction: a read that began before one may have seen the old row.
   private generation = 0;
@@ -46,6 +47,36 @@ export class ActorCache {
   evict(userId: string) {
     this.generation++;
     this.rows.delete(userId);
+  }
+
+  /** A change notice named the user (the listener calls this). */
+  noticed(userId: string) {
+    this.evict(userId);
+    for (const done of this.waiting.get(userId) ?? []) done();
+    this.waiting.delete(userId);
+  }
+
+  /**
+   * Call before committing a change to the user; await the answer after the commit. PostgreSQL
+   * hands a notice to every listening instance at once, so once this instance has heard it the
+   * others have it too: a demotion answered after that applies to the next request anywhere.
+   * Resolves at once while notices are not being received (nothing is cached anywhere then),
+   * and after `timeoutMs` at most.
+   */
+  expectNotice(userId: string): (timeoutMs?: number) => Promise<void> {
+    if (!this.receiving) return async () => undefined;
+    let done!: () => void;
+    const heard = new Promise<void>((resolve) => (done = resolve));
+    const waiters = this.waiting.get(userId) ?? new Set();
+    waiters.add(done);
+    this.waiting.set(userId, waiters);
+    return async (timeoutMs = 1000) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([heard, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      waiters.delete(done);
+      if (!waiters.size && this.waiting.get(userId) === waiters) this.waiting.delete(userId);
+    };
   }
 
   /** Whether change notices are arriving; either way, what was cached is dropped. */

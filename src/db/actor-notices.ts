@@ -54,7 +54,7 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
     c.on('notification', (n) => {
       if (!n.payload) return;
       if (n.payload.startsWith(mine)) heard = Math.max(heard, Number(n.payload.slice(mine.length)));
-      else if (!n.payload.startsWith(PROBE)) cache.evict(n.payload);
+      else if (!n.payload.startsWith(PROBE)) cache.noticed(n.payload);
     });
     try {
       await c.connect();

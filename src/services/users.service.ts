@@ -29,8 +29,6 @@ export interface UserInput {
 
 /** Users of one tenant: managers administer them; everyone reads and edits themself. */
 export class UsersService {
-  // The actor cache is evicted here at commit, so this instance's next request sees the change at
-  // once; other instances hear of it from the users trigger's notice.
   constructor(private readonly auth: AuthService, private readonly bus: EventBus, private readonly actors: ActorCache) {}
 
   async me(scope: Scope) {
@@ -42,7 +40,7 @@ export class UsersService {
     const user = await this.load(scope, scope.actor.userId);
     const before = user.name;
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
-    await inTransaction(scope.em, async () => {
+    await this.changingActor(user, () => inTransaction(scope.em, async () => {
       if (input.name !== undefined) user.name = input.name.trim();
       if (passwordHash) {
         user.passwordHash = passwordHash;
@@ -50,8 +48,7 @@ export class UsersService {
       }
       audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween({ name: before }, { name: user.name }) });
       await scope.em.flush();
-    });
-    this.actors.evict(user.id);
+    }));
     return this.view(scope, user);
   }
 
@@ -110,7 +107,7 @@ export class UsersService {
     // A lower role or fewer departments may close channels the user has open.
     const accessChanged = (input.role !== undefined && input.role !== user.role) || input.departmentIds !== undefined;
     // Revocations, memberships, the row and its audit entry: all or nothing.
-    await inTransaction(scope.em, async () => {
+    await this.changingActor(user, () => inTransaction(scope.em, async () => {
       if (input.name !== undefined) user.name = input.name.trim();
       if (input.email !== undefined) {
         const email = normalizeEmail(input.email);
@@ -131,8 +128,7 @@ export class UsersService {
       if (input.departmentIds) await setMemberships(scope.em, scope.actor.tenantId, user.id, departmentIds);
       audit(scope, { action: 'user.updated', targetType: 'user', targetId: user.id, changes: changesBetween(before, audited(user, departmentIds)) });
       await flushUnique(scope.em, 'email');
-    });
-    this.actors.evict(user.id);
+    }));
     if (input.status === 'inactive') this.bus.publish(sessionsRevoked(user.id));
     else if (accessChanged) this.bus.publish(sessionsRevoked(user.id, 'access changed'));
     return this.view(scope, user);
@@ -145,15 +141,33 @@ export class UsersService {
     this.requireOutranks(scope, user.role);
     if (user.id === scope.actor.userId) throw conflict('You cannot deactivate yourself');
     const wasActive = user.status === 'active';
-    await inTransaction(scope.em, async () => {
+    await this.changingActor(user, () => inTransaction(scope.em, async () => {
       user.status = 'inactive';
       await this.auth.revokeUser(scope, user.id);
       audit(scope, { action: 'user.deactivated', targetType: 'user', targetId: user.id, changes: wasActive ? { status: ['active', 'inactive'] } : {} });
       await scope.em.flush();
-    });
-    this.actors.evict(user.id);
+    }));
     this.bus.publish(sessionsRevoked(user.id));
     return this.view(scope, user);
+  }
+
+  /**
+   * Runs a transaction that may change who the user is as an actor (role, status, name). This
+   * instance's cache is evicted at commit; the answer waits until the users trigger's notice has
+   * come back, so that every instance has it before the caller can send the next request.
+   */
+  private async changingActor(user: User, change: () => Promise<void>) {
+    const was = `${user.role}|${user.status}|${user.name}`;
+    const heard = this.actors.expectNotice(user.id);
+    let committed = false;
+    try {
+      await change();
+      committed = true;
+    } finally {
+      this.actors.evict(user.id);
+      // No notice comes when the change failed or touched nothing the trigger watches.
+      await heard(committed && `${user.role}|${user.status}|${user.name}` !== was ? 1000 : 0);
+    }
   }
 
   /** A manager may administer managers and below; only an owner touches an owner. */

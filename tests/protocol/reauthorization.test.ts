@@ -32,9 +32,15 @@ afterEach(async () => {
 });
 afterAll(() => srv?.stop());
 
-/** Changes the user's row behind the services' back: no bus message is sent. */
+/**
+ * Changes the user's row behind the services' back: no bus message is sent. Like the services,
+ * it returns once this instance has heard PostgreSQL's notice of the change (what evicts the
+ * actor cache); a write behind their back applies from that moment (README, Security model).
+ */
 async function setUser(id: string, fields: { role: string; status: string }) {
+  const heard = srv.server.deps.actors.expectNotice(id);
   await srv.server.db.orm.em.fork().getConnection().execute('update users set role = ?, status = ? where id = ?', [fields.role, fields.status, id]);
+  await heard(5000);
 }
 
 function gqlClient(token: string) {
