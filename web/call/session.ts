@@ -1,6 +1,6 @@
 import type { Channel, Socket } from 'phoenix';
 import { request } from '../shared/api';
-import { CallMedia, push, type RemoteMedia } from '../shared/call-media';
+import { CallMedia, followPeer, push, type PeerState, type RemoteMedia } from '../shared/call-media';
 import { setTrackEnabled, type LocalMedia } from '../shared/devices';
 import { endpoint, joinChannel, openSocket } from '../shared/socket';
 
@@ -13,7 +13,7 @@ export interface Joined {
   websocket_url: string;
 }
 
-export interface SessionState {
+export interface SessionState extends PeerState {
   status: 'queued' | 'assigned' | 'active' | 'ended';
   position: number;
   wait: number;
@@ -21,10 +21,8 @@ export interface SessionState {
   /** Live updates failed: the page is polling the status route instead. */
   polling: boolean;
   reconnecting: boolean;
-  peerGone: boolean;
   remote: RemoteMedia;
   muted: { audio: boolean; video: boolean };
-  remoteMuted: { audio: boolean; video: boolean };
   endReason?: string;
   /** Whether the customer talked to someone, so there is something to rate. */
   talked: boolean;
@@ -84,13 +82,10 @@ export class CallSession {
     // The SFU lost the call's media (a worker died): a fresh connection to the new room.
     channel.on('media_reset', () => this.restartMedia());
     channel.on('call_ended', (p: { reason?: string }) => this.end(p.reason ?? 'completed'));
-    channel.on('peer_disconnected', () => this.set({ peerGone: true }));
-    channel.on('peer_reconnected', () => this.set({ peerGone: false }));
+    followPeer(channel, () => this.state, (patch) => this.set(patch));
     channel.on('participant_joined', (p: { role?: string; name?: string }) => {
       if (p.role !== 'customer' && p.name && !this.state.agentName) this.set({ agentName: p.name });
     });
-    channel.on('mute', (p: { type: 'audio' | 'video'; muted: boolean }) =>
-      this.set({ remoteMuted: { ...this.state.remoteMuted, [p.type]: p.muted } }));
     channel.onClose(() => {
       this.joined = false;
     });

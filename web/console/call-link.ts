@@ -1,14 +1,12 @@
 import type { Channel, Socket } from 'phoenix';
-import { CallMedia, push, type RemoteMedia } from '../shared/call-media';
+import { CallMedia, followPeer, push, type PeerState, type RemoteMedia } from '../shared/call-media';
 import { setTrackEnabled } from '../shared/devices';
 import { endpoint, joinChannel, openSocket } from '../shared/socket';
 import type { Session } from './auth';
 
-export interface LinkState {
+export interface LinkState extends PeerState {
   remote: RemoteMedia;
   reconnecting: boolean;
-  peerGone: boolean;
-  remoteMuted: { audio: boolean; video: boolean };
   ended?: string;
   error?: string;
   /** A supervisor who started monitoring, whispering or barging into this call. */
@@ -31,9 +29,7 @@ export class CallLink {
     this.socket.onError(() => this.set({ reconnecting: true }));
     this.channel = this.socket.channel(`call:${callId}`, {});
     const c = this.channel;
-    c.on('peer_disconnected', () => this.set({ peerGone: true }));
-    c.on('peer_reconnected', () => this.set({ peerGone: false }));
-    c.on('mute', (p: { type: 'audio' | 'video'; muted: boolean }) => this.set({ remoteMuted: { ...this.state.remoteMuted, [p.type]: p.muted } }));
+    followPeer(c, () => this.state, (patch) => this.set(patch));
     c.on('call_ended', (p: { reason?: string }) => this.set({ ended: p.reason ?? 'completed' }));
     c.on('media_reset', () => this.restart());
     for (const mode of ['monitor', 'whisper', 'barge'] as const) {

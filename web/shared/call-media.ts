@@ -10,6 +10,18 @@ export function push<T = any>(channel: Channel, event: string, payload: object, 
   });
 }
 
+/** The other side of a call, as the call channel tells it: gone (its grace period) and muted. */
+export interface PeerState {
+  peerGone: boolean;
+  remoteMuted: { audio: boolean; video: boolean };
+}
+
+export function followPeer(channel: Channel, current: () => PeerState, set: (patch: Partial<PeerState>) => void) {
+  channel.on('peer_disconnected', () => set({ peerGone: true }));
+  channel.on('peer_reconnected', () => set({ peerGone: false }));
+  channel.on('mute', (p: { type: 'audio' | 'video'; muted: boolean }) => set({ remoteMuted: { ...current().remoteMuted, [p.type]: p.muted } }));
+}
+
 export interface RemoteMedia {
   /** The first remote stream that carries video, for the big picture. */
   video?: MediaStream;
