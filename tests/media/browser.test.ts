@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
@@ -11,8 +11,8 @@ import { createLink, joinQueue } from '../helpers/calls';
 import { eventually } from '../helpers/sockets';
 import { createTestDatabase } from '../helpers/database';
 import { spawnServer } from '../helpers/process';
+import { launchChromium } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FILES: Record<string, [string, string]> = {
   '/': [join(__dirname, 'browser', 'page.html'), 'text/html'],
   '/client.js': [join(__dirname, 'browser', 'client.js'), 'text/javascript'],
@@ -38,11 +38,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium();
 }, 60000);
 afterAll(async () => {
   await browser?.close();
