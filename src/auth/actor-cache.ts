@@ -16,7 +16,7 @@ export interface ActorRow {
  */
 export class ActorCache {
   private readonly rows = new Map<string, { row: ActorRow; until: number }>();
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new Map<string, Set<NoticeWait>>();
   private receiving = false;
   // Bumped by every eviction: a read that began before one may have seen the old row.
   private generation = 0;
@@ -52,30 +52,36 @@ export class ActorCache {
   /** A change notice named the user (the listener calls this). */
   noticed(userId: string) {
     this.evict(userId);
-    for (const done of this.waiting.get(userId) ?? []) done();
-    this.waiting.delete(userId);
+    for (const wait of this.waiting.get(userId) ?? []) wait.heard();
   }
 
+  /** Another instance has evicted the user after their notice (the listener calls this). */
+  acked(userId: string, instance: string) {
+    for (const wait of this.waiting.get(userId) ?? []) wait.acked(instance);
+  }
+
+  /** The other instances listening now (the listener tells; none while it has not). */
+  listeningPeers: () => string[] = () => [];
+
   /**
-   * Call before committing a change to the user; await the answer after the commit. PostgreSQL
-   * hands a notice to every listening instance at once, so once this instance has heard it the
-   * others have it too: a demotion answered after that applies to the next request anywhere.
-   * Resolves at once while notices are not being received (nothing is cached anywhere then),
-   * and after `timeoutMs` at most.
+   * Call before committing a change to the user; await the answer after the commit. It resolves
+   * once this instance has heard the notice and every other instance that was listening has
+   * said it evicted the user, so a demotion answered after that applies to the next request
+   * anywhere. Resolves at once while notices are not being received (nothing is cached anywhere
+   * then), and after `timeoutMs` at most (an instance that went away says nothing).
    */
   expectNotice(userId: string): (timeoutMs?: number) => Promise<void> {
     if (!this.receiving) return async () => undefined;
-    let done!: () => void;
-    const heard = new Promise<void>((resolve) => (done = resolve));
-    const waiters = this.waiting.get(userId) ?? new Set();
-    waiters.add(done);
-    this.waiting.set(userId, waiters);
+    const wait = new NoticeWait(this.listeningPeers());
+    const waits = this.waiting.get(userId) ?? new Set();
+    waits.add(wait);
+    this.waiting.set(userId, waits);
     return async (timeoutMs = 1000) => {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([heard, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      await Promise.race([wait.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      waiters.delete(done);
-      if (!waiters.size && this.waiting.get(userId) === waiters) this.waiting.delete(userId);
+      waits.delete(wait);
+      if (!waits.size && this.waiting.get(userId) === waits) this.waiting.delete(userId);
     };
   }
 
@@ -93,5 +99,32 @@ export class ActorCache {
 
   get size() {
     return this.rows.size;
+  }
+}
+
+/** One change's wait: for its own notice and for every other instance's acknowledgement. */
+class NoticeWait {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private own = false;
+  private readonly pending: Set<string>;
+
+  constructor(peers: string[]) {
+    this.pending = new Set(peers);
+    this.done = new Promise<void>((resolve) => (this.resolve = resolve));
+  }
+
+  heard() {
+    this.own = true;
+    this.settle();
+  }
+
+  acked(instance: string) {
+    this.pending.delete(instance);
+    this.settle();
+  }
+
+  private settle() {
+    if (this.own && !this.pending.size) this.resolve();
   }
 }

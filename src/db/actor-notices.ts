@@ -4,8 +4,10 @@ import type { ActorCache } from '../auth/actor-cache';
 import type { Logger } from '../logger';
 
 const CHANNEL = 'voki_actor';
-/** A notice's payload that names no user: the listener's own check. */
+/** A notice's payload that names no user: a listener's check (`probe:<instance>:<n>`). */
 const PROBE = 'probe:';
+/** A listener's word that it evicted a user it was told of (`ack:<instance>:<user>`). */
+const ACK = 'ack:';
 /** How the listener's connection shows in pg_stat_activity. */
 export const APPLICATION_NAME = 'voki actor notices';
 
@@ -24,8 +26,15 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
   let client: Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
-  // The checks' own notices (see below); every instance hears every probe, so each knows its own.
-  const mine = `${PROBE}${randomUUID()}:`;
+  // The checks' own notices (see below); every instance hears every probe, so each knows its own
+  // and learns from the others' which instances are listening.
+  const self = randomUUID();
+  const mine = `${PROBE}${self}:`;
+  const peers = new Map<string, number>();
+  cache.listeningPeers = () => {
+    const since = Date.now() - 2.5 * checkMs;
+    return [...peers].filter(([, at]) => at >= since).map(([id]) => id);
+  };
   let probe = 0;
   let heard = 0;
   let firstReady!: () => void;
@@ -51,10 +60,18 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
     client = c;
     c.on('error', (err) => drop('listener error', err));
     c.on('end', () => client === c && drop('listener closed'));
-    c.on('notification', (n) => {
-      if (!n.payload) return;
-      if (n.payload.startsWith(mine)) heard = Math.max(heard, Number(n.payload.slice(mine.length)));
-      else if (!n.payload.startsWith(PROBE)) cache.noticed(n.payload);
+    c.on('notification', ({ payload }) => {
+      if (!payload) return;
+      if (payload.startsWith(mine)) heard = Math.max(heard, Number(payload.slice(mine.length)));
+      else if (payload.startsWith(PROBE)) peers.set(payload.slice(PROBE.length, payload.lastIndexOf(':')), Date.now());
+      else if (payload.startsWith(ACK)) {
+        const [from, userId] = payload.slice(ACK.length).split(':');
+        if (from !== self) cache.acked(userId, from);
+      } else {
+        cache.noticed(payload);
+        // The instance that made the change waits for this before it answers.
+        c.query('select pg_notify($1, $2)', [CHANNEL, `${ACK}${self}:${payload}`]).catch(() => undefined);
+      }
     });
     try {
       await c.connect();
@@ -62,6 +79,8 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
       if (client !== c) return;
       heard = probe;
       cache.setLive(true);
+      // Known to the other instances at once, not at the first check.
+      await c.query('select pg_notify($1, $2)', [CHANNEL, `${mine}${probe}`]);
     } catch (err) {
       if (client === c) drop('listener could not connect', err);
     } finally {

@@ -154,7 +154,8 @@ export class UsersService {
   /**
    * Runs a transaction that may change who the user is as an actor (role, status, name). This
    * instance's cache is evicted at commit; the answer waits until the users trigger's notice has
-   * come back, so that every instance has it before the caller can send the next request.
+   * come back and every other instance has said it evicted the user, so that none answers the
+   * caller's next request from the old row.
    */
   private async changingActor(user: User, change: () => Promise<void>) {
     const was = `${user.role}|${user.status}|${user.name}`;
