@@ -93,11 +93,16 @@ export class CallRouter {
 
   private async putBack(tenantId: string, departmentId: string, userId: string) {
     const em = this.fork();
-    const back = await em.execute<Array<{ id: string; inserted_at: string; customer_name: string }>>(
-      `update calls c set status = 'queued', user_id = null, assigned_at = null, routed = false, updated_at = now()
-        where c.tenant_id = ? and c.department_id = ? and c.user_id = ? and c.status = 'assigned' and c.routed
-        returning c.id, c.inserted_at, (select name from customers where id = c.customer_id) as customer_name`,
-      [tenantId, departmentId, userId]);
+    const back = await em.transactional(async (tx) => {
+      // Under the passes' lock: a pass (on any instance) that read the agent as present before
+      // they left has committed its offer by then, so that offer is put back too.
+      await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [ROUTING_LOCK, tenantId]);
+      return tx.execute<Array<{ id: string; inserted_at: string; customer_name: string }>>(
+        `update calls c set status = 'queued', user_id = null, assigned_at = null, routed = false, updated_at = now()
+          where c.tenant_id = ? and c.department_id = ? and c.user_id = ? and c.status = 'assigned' and c.routed
+          returning c.id, c.inserted_at, (select name from customers where id = c.customer_id) as customer_name`,
+        [tenantId, departmentId, userId]);
+    });
     for (const c of back) {
       const call = { id: c.id, tenantId, departmentId, insertedAt: new Date(c.inserted_at) };
       const standing = await this.queue.standing(em, tenantId, call);

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
@@ -167,5 +168,33 @@ describe('automatic routing (CONTRACT §9) over real phoenix sockets', () => {
     expect(await assignedTo(api, t, c.callId)).toBe(away.id);
     away.socket.disconnect();
     await eventually(async () => (await statusOf(api, t, c.callId)).status === 'queued', 5000, 'put back on disconnect');
+  });
+
+  it('an offer committed just after the agent left (a pass that read them as present) is put back too', async () => {
+    const d = await routedDepartment(api, t, { routing: 'round_robin' });
+    const [agent] = await agents(d.id, 1);
+    const psql = new Client({ connectionString: srv.server.db.url });
+    await psql.connect();
+    try {
+      // The routing lock held here stands for another instance's pass, under way.
+      await psql.query('begin');
+      await psql.query('select pg_advisory_xact_lock(7301, hashtext(tenant_id::text)) from users where id = $1', [agent.id]);
+      const c = await joinQueue(api, d.link);
+      // That pass read the agent as present and offers them the call (the timeout far away, so
+      // that only the put-back can requeue it)...
+      const { rowCount } = await psql.query(
+        `update calls set status = 'assigned', user_id = $1, routed = true, assigned_at = now() + interval '1 hour' where id = $2 and status = 'queued'`,
+        [agent.id, c.callId]);
+      expect(rowCount).toBe(1);
+      // ...while the agent's socket closes: their put-back runs before the offer commits.
+      agent.socket.disconnect();
+      await quiet(500);
+      await psql.query('commit');
+      await eventually(async () => (await statusOf(api, t, c.callId)).status === 'queued', 5000, 'the late offer put back');
+      expect((await statusOf(api, t, c.callId)).user_id).toBeNull();
+    } finally {
+      await psql.query('rollback').catch(() => undefined);
+      await psql.end();
+    }
   });
 });
