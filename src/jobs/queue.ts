@@ -56,26 +56,51 @@ export class Jobs {
   /**
    * Runs `handler` for each job of `name`: `workers` loops each take up to `batch` jobs at a time
    * and run them side by side. A job whose handler throws is failed alone (and retried by
-   * pg-boss); `final` tells the handler this is its last try. A full batch fetches again at once
-   * instead of waiting for the next poll.
+   * pg-boss); `final` tells the handler this is its last try.
    */
-  async work<T extends object>(name: QueueName, handler: (data: T, final: boolean) => Promise<void>, options: { workers: number; batch: number }) {
+  work<T extends object>(name: QueueName, handler: (data: T, final: boolean) => Promise<void>, options: { workers: number; batch: number }) {
+    return this.workBatches<T>(name, async (jobs) => {
+      await Promise.all(jobs.map(async (job) => {
+        try {
+          await handler(job.data, job.retryCount >= job.retryLimit);
+        } catch (err) {
+          await this.failed(name, job.id, err);
+        }
+      }));
+    }, options);
+  }
+
+  /**
+   * Runs `handler` for up to `batch` jobs of `name` at once, in `workers` loops, for work that
+   * is cheaper done together (one statement for the batch). If it throws, the whole batch is
+   * failed and retried by pg-boss: the handler must be idempotent per job.
+   */
+  workBatch<T extends object>(name: QueueName, handler: (data: T[]) => Promise<void>, options: { workers: number; batch: number }) {
+    return this.workBatches<T>(name, async (jobs) => {
+      try {
+        await handler(jobs.map((j) => j.data));
+      } catch (err) {
+        await Promise.all(jobs.map((job) => this.failed(name, job.id, err)));
+      }
+    }, options);
+  }
+
+  /** A full batch fetches again at once instead of waiting for the next poll. */
+  private async workBatches<T extends object>(name: QueueName, run: (jobs: PgBoss.JobWithMetadata<T>[]) => Promise<void>, options: { workers: number; batch: number }) {
     const ids: string[] = [];
     this.workers.set(name, ids);
     for (let i = 0; i < options.workers; i++) {
       const id: string = await this.boss.work<T>(name, { pollingIntervalSeconds: 0.5, batchSize: options.batch, includeMetadata: true }, async (jobs) => {
-        await Promise.all(jobs.map(async (job) => {
-          try {
-            await handler(job.data, job.retryCount >= job.retryLimit);
-          } catch (err) {
-            this.log.warn({ err, queue: name, jobId: job.id }, 'job failed; it will be retried');
-            await this.boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) }).catch(() => undefined);
-          }
-        }));
+        await run(jobs);
         if (jobs.length === options.batch) this.boss.notifyWorker(id);
       });
       ids.push(id);
     }
+  }
+
+  private async failed(name: QueueName, jobId: string, err: unknown) {
+    this.log.warn({ err, queue: name, jobId }, 'job failed; it will be retried');
+    await this.boss.fail(name, jobId, { message: String((err as Error)?.message ?? err) }).catch(() => undefined);
   }
 
   /** Wakes this instance's workers of `name` (work was just queued here). */

@@ -32,13 +32,15 @@ export async function startBackground(config: Config, databaseUrl: string, fork:
   });
   const relay = new OutboxRelay(pool, jobs, log);
   const loops: Array<{ stop(): Promise<void> }> = [];
+  let deliverer: WebhookDeliverer | undefined;
   let stopped: Promise<void> | undefined;
   return {
     jobs,
     async work(counted: (outcome: Outcome) => void) {
-      const deliverer = new WebhookDeliverer(pool, jobs, config.webhooks, log, counted);
-      await jobs.work<{ deliveryId: string }>(QUEUES.webhookDelivery, async ({ deliveryId }) => {
-        await deliverer.attempt(deliveryId);
+      const webhooks = new WebhookDeliverer(pool, jobs, config.webhooks, log, counted);
+      deliverer = webhooks;
+      await jobs.workBatch<{ deliveryId: string }>(QUEUES.webhookDelivery, async (batch) => {
+        await webhooks.attempt(batch.map((j) => j.deliveryId));
       }, { workers: 2, batch: 8 });
       const pipeline = new ArtifactPipeline(fork, config.dataDir, storage, transcriptionProvider(config), summaryProvider(config), log);
       await jobs.work<{ callId: string }>(QUEUES.callArtifacts, async ({ callId }, final) => {
@@ -62,6 +64,7 @@ export async function startBackground(config: Config, databaseUrl: string, fork:
     stop: () => (stopped ??= (async () => {
       await Promise.all(loops.map((l) => l.stop()));
       await jobs.stop().catch((err) => log.warn({ err }, 'job queue did not stop cleanly'));
+      deliverer?.close();
       await pool.end();
     })()),
   };

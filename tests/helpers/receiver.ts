@@ -15,6 +15,7 @@ export interface Received {
 export async function startReceiver(respond: (r: Received, index: number) => number | 'hang' = () => 200) {
   const received: Received[] = [];
   const held: http.ServerResponse[] = [];
+  let connections = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -27,6 +28,7 @@ export async function startReceiver(respond: (r: Received, index: number) => num
       res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return {
@@ -34,6 +36,8 @@ export async function startReceiver(respond: (r: Received, index: number) => num
     received,
     /** The parsed bodies of the requests received so far. */
     events: () => received.map((r) => JSON.parse(r.body)),
+    /** TCP connections opened to it so far. */
+    connections: () => connections,
     async close() {
       for (const res of held) res.destroy();
       server.closeAllConnections();

@@ -161,6 +161,20 @@ describe('webhook endpoints (CONTRACT §10)', () => {
     expect((await api.post(`/api/v1/webhooks/${hook.id}/deliveries/00000000-0000-4000-8000-000000000000/retry`, {}, t.manager)).status).toBe(404);
   });
 
+  it('a receiver that hangs holds back no other receiver’s record of the same event', async () => {
+    const slow = await receiver(() => 'hang');
+    const fast = await receiver(() => 204);
+    await subscribe(slow.url, ['call.queued']);
+    const quick = await subscribe(fast.url, ['call.queued']);
+    expect((await api.post(`/api/v1/call/${link}/join`, { name: 'Two Receivers' })).status).toBe(200);
+    await eventually(() => slow.received.length === 1 && fast.received.length === 1, 5000, 'both attempts');
+    // While the slow one still holds its attempt open (its timeout is 1.5 s), the fast one's
+    // answer is already recorded.
+    const recorded = await eventually(async () => (await deliveries(quick.id)).find((d) => d.status === 'delivered'), 1000, 'the fast record');
+    expect(recorded).toMatchObject({ attempts: 1, response_status: 204 });
+    expect(slow.received[0].answered).toBeUndefined();
+  });
+
   it('after a rotation both secrets sign for a day; after a second, only the newest two', async () => {
     const r = await receiver();
     const hook = await subscribe(r.url, ['call.queued']);
