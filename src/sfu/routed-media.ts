@@ -70,17 +70,34 @@ export class RoutedMedia implements MediaGateway {
 
   /** Runs `op` where the call's room lives; `claim`: whether this instance may open the room if nobody has. */
   private async route(callId: string, op: Op, args: unknown[], claim = true): Promise<void> {
-    let owner = await this.redis.get(ownerKey(callId));
-    if (!owner && claim) {
-      owner = (await this.redis.set(ownerKey(callId), this.instanceId, 'EX', OWNER_TTL_S, 'NX')) ? this.instanceId : await this.redis.get(ownerKey(callId));
-    }
+    const owner = await this.viaRedis(() => this.ownerOf(callId, claim));
     if (!owner || owner === this.instanceId) return this.runLocally(op, args);
-    if (!(await this.redis.exists(leaseKey(owner)))) {
+    if (!(await this.viaRedis(() => this.redis.exists(leaseKey(owner))))) {
       this.log.warn({ callId, owner }, 'the instance that held this call’s media is gone; taking it over');
-      await this.redis.eval(RELEASE, 1, ownerKey(callId), owner);
+      await this.viaRedis(() => this.redis.eval(RELEASE, 1, ownerKey(callId), owner));
       return claim ? this.route(callId, op, args, claim) : undefined;
     }
     await this.request(owner, op, args);
+  }
+
+  private async ownerOf(callId: string, claim: boolean) {
+    const owner = await this.redis.get(ownerKey(callId));
+    if (owner || !claim) return owner;
+    return (await this.redis.set(ownerKey(callId), this.instanceId, 'EX', OWNER_TTL_S, 'NX')) ? this.instanceId : this.redis.get(ownerKey(callId));
+  }
+
+  /**
+   * Which instance holds a room is known only to Redis: while it cannot be reached, signalling
+   * is refused with a reply the client can act on (try again), and rooms already open keep
+   * their media. Opening the room here instead could split one call over two rooms.
+   */
+  private async viaRedis<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'media signalling could not reach Redis');
+      throw new AppError('CONFLICT', 'Media signalling is unavailable right now: try again in a moment');
+    }
   }
 
   private runLocally(op: Op, args: unknown[]): Promise<void> {
