@@ -33,7 +33,8 @@ export function listenForActorChanges(url: string, cache: ActorCache, log: Logge
   const peers = new Map<string, number>();
   cache.listeningPeers = () => {
     const since = Date.now() - 2.5 * checkMs;
-    return [...peers].filter(([, at]) => at >= since).map(([id]) => id);
+    for (const [id, at] of peers) if (at < since) peers.delete(id);
+    return [...peers.keys()];
   };
   let probe = 0;
   let heard = 0;
