@@ -6,6 +6,8 @@ export interface Received {
   body: string;
   /** What this request was answered with (undefined while held or when never answered). */
   answered?: number;
+  /** The sender gave up on it (closed the connection) before any answer. */
+  abandoned?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function startReceiver(respond: (r: Received, index: number) => num
     req.on('end', () => {
       const r: Received = { headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString() };
       received.push(r);
+      res.on('close', () => void (r.answered === undefined && (r.abandoned = true)));
       const answer = respond(r, received.length - 1);
       if (answer === 'hang') return void held.push(res);
       r.answered = answer;
