@@ -129,6 +129,12 @@ export function instantOf(year: number, month: number, day: number, minutes: num
   return offsetAt(second, zone) === after ? Math.min(first, second) : first;
 }
 
+/** When the day that `at` falls on began in the zone (local midnight, or the first instant after it). */
+export function startOfDay(at: Date, zone: string): Date {
+  const w = wallTime(at.getTime(), zone);
+  return new Date(instantOf(w.year, w.month, w.day, 0, zone));
+}
+
 const dateKey = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 export function isOpenAt(hours: BusinessHours | null, at: Date): boolean {

@@ -6,6 +6,7 @@ import type { CallEvents } from './call-events';
 import type { QueueMath } from './queue';
 import { readRows } from '../db/rows';
 import { changeCalls } from './outbox';
+import { startOfDay } from './business-hours';
 
 /** The presence a router reads: shared across instances when Redis is configured. */
 export interface PresenceLookup {
@@ -23,7 +24,7 @@ const available = (m: PresenceMeta) => m.status === 'online' || (m.status === 'b
 
 interface Candidate { id: string; name: string; load: number; today: number; lastOfferedAt: number }
 interface Offer { callId: string; departmentId: string; departmentName: string; customerName: string; agent: Candidate }
-type DepartmentRow = { id: string; name: string; routing: Routing; max_calls_per_agent: number };
+type DepartmentRow = { id: string; name: string; routing: Routing; max_calls_per_agent: number; timezone: string | null };
 
 /** Who gets the next call: round robin, the one offered a call longest ago; least busy, the fewest today. */
 function pick(candidates: Candidate[], routing: Routing, capacity: number, lastOfferedTo: string | null): Candidate | undefined {
@@ -132,21 +133,21 @@ export class CallRouter {
     return this.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [ROUTING_LOCK, tenantId]);
       const departments = await tx.execute<Array<DepartmentRow>>(
-        `select d.id, d.name, d.routing, d.max_calls_per_agent from departments d
+        `select d.id, d.name, d.routing, d.max_calls_per_agent, d.business_hours->>'timezone' as timezone from departments d
           where d.tenant_id = ? and d.routing <> 'manual' and d.is_active
             and exists (select 1 from calls c where c.department_id = d.id and c.status = 'queued')
           order by d.inserted_at, d.id`, [tenantId]);
-      const agents = new Map<string, Candidate>();
       const offers: Offer[] = [];
-      for (const d of departments) offers.push(...(await this.routeDepartment(tx, tenantId, d, agents)));
+      for (const d of departments) offers.push(...(await this.routeDepartment(tx, tenantId, d)));
       return offers;
     });
   }
 
-  private async routeDepartment(tx: EntityManager, tenantId: string, d: DepartmentRow, agents: Map<string, Candidate>): Promise<Offer[]> {
+  private async routeDepartment(tx: EntityManager, tenantId: string, d: DepartmentRow): Promise<Offer[]> {
     const present = Object.entries(await this.presence.list(d.id)).filter(([, p]) => p.metas.some(available)).map(([id]) => id);
     if (!present.length) return [];
-    const candidates = await this.candidates(tx, tenantId, d.id, present, agents);
+    // "Today" is the department's own day where its business hours name a time zone.
+    const candidates = await this.candidates(tx, tenantId, d.id, present, startOfDay(new Date(), d.timezone ?? 'UTC'));
     const room = candidates.reduce((n, c) => n + Math.max(0, d.max_calls_per_agent - c.load), 0);
     if (!room) return [];
     const waiting = await tx.execute<Array<{ id: string; customer_name: string; last_offered_to: string | null }>>(
@@ -173,25 +174,20 @@ export class CallRouter {
 
   /**
    * The present members of the department who may take calls, with their load (assigned or
-   * active calls anywhere in the tenant) and today's calls; an agent already read in this pass
-   * keeps the counts the pass has raised.
+   * active calls anywhere in the tenant) and their calls since `since`. Read in the pass's
+   * transaction, the counts include the offers it has made in other departments.
    */
-  private async candidates(tx: EntityManager, tenantId: string, departmentId: string, present: string[], seen: Map<string, Candidate>) {
+  private async candidates(tx: EntityManager, tenantId: string, departmentId: string, present: string[], since: Date): Promise<Candidate[]> {
     const rows = await tx.execute<Array<{ id: string; name: string; load: string; today: string; last_offered_at: string | null }>>(
       `select u.id, u.name, u.last_offered_at,
               (select count(*) from calls c where c.user_id = u.id and c.status in ('assigned', 'active')) as load,
               (select count(*) from calls c where c.user_id = u.id and c.tenant_id = u.tenant_id
-                  and coalesce(c.started_at, c.assigned_at) >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC') as today
+                  and coalesce(c.started_at, c.assigned_at) >= ?) as today
          from users u join department_members m on m.user_id = u.id and m.department_id = ?
         where u.tenant_id = ? and u.status = 'active' and u.id = any(?::uuid[])`,
-      [departmentId, tenantId, `{${present.join(',')}}`]);
-    return rows.map((r) => {
-      let c = seen.get(r.id);
-      if (!c) {
-        c = { id: r.id, name: r.name, load: Number(r.load), today: Number(r.today), lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at).getTime() : 0 };
-        seen.set(r.id, c);
-      }
-      return c;
-    });
+      [since, departmentId, tenantId, `{${present.join(',')}}`]);
+    return rows.map((r) => ({
+      id: r.id, name: r.name, load: Number(r.load), today: Number(r.today), lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at).getTime() : 0,
+    }));
   }
 }

@@ -5,6 +5,7 @@ import { createTenant, type TestTenant } from '../helpers/tenants';
 import { joinQueue } from '../helpers/calls';
 import { collect, connectPhoenix, eventually, join, push, quiet } from '../helpers/sockets';
 import { addAgent, assignedTo, goOnline, routedDepartment, statusOf, type Agent } from '../helpers/routing';
+import { startOfDay } from '../../src/services/business-hours';
 
 const ASSIGN_TIMEOUT = 3;
 let srv: TestServer;
@@ -96,6 +97,44 @@ describe('automatic routing (CONTRACT §9) over real phoenix sockets', () => {
     }
     // fresh (0), then middling (1, never offered by routing, before fresh now at 1), then fresh (1 < 2).
     expect(got).toEqual([fresh.id, middling.id, fresh.id]);
+  });
+
+  it('least_busy counts today in the department’s time zone when its business hours name one', async () => {
+    // Kiritimati is UTC+14 all year: its day never starts at UTC midnight.
+    const zone = 'Pacific/Kiritimati';
+    const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]]));
+    const d = await routedDepartment(api, t, { business_hours: { timezone: zone, weekly: allDay } });
+    const [earlier, now] = await agents(d.id, 2);
+    const calls = async (agent: Agent, n: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = await joinQueue(api, d.link);
+        expect((await api.post(`/api/v1/calls/${c.callId}/assign`, {}, agent.auth)).status).toBe(200);
+        await finish(agent, c.callId);
+        ids.push(c.callId);
+      }
+      return ids;
+    };
+    const earlierCalls = await calls(earlier, 2);
+    await calls(now, 1);
+    // `earlier`'s two calls are moved to a minute that is today in one of UTC and the zone and
+    // yesterday in the other; `now` has one call today in both.
+    const utcDay = startOfDay(new Date(), 'UTC').getTime();
+    const localDay = startOfDay(new Date(), zone).getTime();
+    const at = new Date((localDay > utcDay ? localDay : utcDay) - 60_000);
+    const psql = new Client({ connectionString: srv.server.db.url });
+    await psql.connect();
+    try {
+      const { rowCount } = await psql.query('update calls set assigned_at = $1, started_at = $1, completed_at = $1 where id = any($2::uuid[])', [at, earlierCalls]);
+      expect(rowCount).toBe(2);
+    } finally {
+      await psql.end();
+    }
+    expect((await api.put(`/api/v1/departments/${d.id}`, { department: { routing: 'least_busy' } }, t.supervisor)).status).toBe(200);
+    const c = await joinQueue(api, d.link);
+    // In the zone's day, `earlier` has 0 calls (moved to its yesterday) or 2 (moved to its today
+    // while UTC's is yesterday); `now` has 1.
+    expect(await assignedTo(api, t, c.callId)).toBe(localDay > utcDay ? earlier.id : now.id);
   });
 
   it('never gives an agent more than max_calls_per_agent; the next waiting customer is told position 1, then assigned when a call ends', async () => {

@@ -1,4 +1,4 @@
-import { instantOf, isOpenAt, nextOpenAt, parseBusinessHours, type BusinessHours } from '../../src/services/business-hours';
+import { instantOf, isOpenAt, nextOpenAt, parseBusinessHours, startOfDay, type BusinessHours } from '../../src/services/business-hours';
 
 const schedule = (input: Parameters<typeof parseBusinessHours>[0]): BusinessHours => {
   const { hours, problems } = parseBusinessHours(input);
@@ -80,6 +80,16 @@ describe('business hours: open and next opening', () => {
     expect(new Date(instantOf(2026, 11, 1, 90, 'America/New_York')).toISOString()).toBe('2026-11-01T05:30:00.000Z');
     // An ordinary time in a zone east of UTC.
     expect(new Date(instantOf(2026, 7, 1, 9 * 60, 'Asia/Tokyo')).toISOString()).toBe('2026-07-01T00:00:00.000Z');
+  });
+
+  it('finds when the local day began, west and east of UTC and across a midnight DST jump', () => {
+    // 22:30 in São Paulo on 4 December is already the 5th in UTC.
+    expect(startOfDay(at('2026-12-05T01:30:00Z'), 'America/Sao_Paulo').toISOString()).toBe('2026-12-04T03:00:00.000Z');
+    // 01:00 on 2 July in Tokyo is still the 1st in UTC.
+    expect(startOfDay(at('2026-07-01T16:00:00Z'), 'Asia/Tokyo').toISOString()).toBe('2026-07-01T15:00:00.000Z');
+    // Chile skips 00:00–01:00 on 6 September 2026: that day begins at 01:00 (-03).
+    expect(startOfDay(at('2026-09-06T12:00:00Z'), 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(startOfDay(at('2026-12-04T12:00:00Z'), 'UTC').toISOString()).toBe('2026-12-04T00:00:00.000Z');
   });
 
   it('is always open without a schedule, and never opens with an empty one', () => {
