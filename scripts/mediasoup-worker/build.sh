@@ -33,7 +33,8 @@ grep -q '(operationType & BIO_CB_RETURN)' src/RTC/DtlsTransport.cpp
 "$here/libsrtp.sh" "$work/libsrtp"
 export PKG_CONFIG_PATH="$work/libsrtp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
-meson setup build --wrap-mode=nodownload --buildtype=release -Dms_disable_liburing=true >build-setup.log || { cat build-setup.log; exit 1; }
+# Release flags as mediasoup's own build (worker/tasks.py): NDEBUG drops the dependencies' assert()s.
+meson setup build --wrap-mode=nodownload --buildtype=release -Db_ndebug=true -Dms_disable_liburing=true >build-setup.log || { cat build-setup.log; exit 1; }
 # The generated FlatBuffers headers first: the worker's sources include them without declaring it.
 meson compile -C build flatbuffers-generator
 meson compile -C build mediasoup-worker ${VOKI_KEEP_GOING:+--ninja-args=-k0}
