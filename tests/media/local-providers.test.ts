@@ -5,16 +5,15 @@ import { join } from 'node:path';
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import { createLink, joinQueue } from '../helpers/calls';
-import { eventually, join as joinChannel, socketPool } from '../helpers/sockets';
-import { closeLeftoverSockets, TestPeer } from '../helpers/webrtc';
+import { createLink } from '../helpers/calls';
+import { eventually } from '../helpers/sockets';
+import { mediaWorld } from '../helpers/media-calls';
 
 let srv: TestServer;
 let api: Api;
 let t: TestTenant;
 let link: string;
-const pool = socketPool(() => srv.url);
-const peers: TestPeer[] = [];
+const world = mediaWorld(() => srv.url);
 const dir = mkdtempSync(join(tmpdir(), 'voki-speech-'));
 
 /** Speech from Debian's flite (the `rms` voice, which pocketsphinx recognises well). */
@@ -33,27 +32,17 @@ beforeAll(async () => {
   const plan = await api.put('/api/v1/company', { company: { features: { recording: false, transcription: true, ai_summaries: true }, language: 'en-US' } }, t.owner);
   expect(plan.body.data).toMatchObject({ language: 'en-US', features: { recording: false, transcription: true, ai_summaries: true } });
 });
-afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close();
-  pool.closeAll();
-});
+afterEach(() => world.afterEach());
 afterAll(async () => {
-  closeLeftoverSockets();
+  await world.afterAll();
   await srv?.stop();
 });
 
 /** A completed call in which the agent, then the customer, said their line. */
 async function spokenCall(agentWav: string, customerWav: string) {
-  const joined = await joinQueue(api, link, { name: 'Speaker' });
-  expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
-  expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  const [customer, agent] = await Promise.all([joined.websocketToken, t.attendant.token].map(async (token) => {
-    const channel = (await pool.open(token)).channel(`call:${joined.callId}`, {});
-    expect((await joinChannel(channel)).status).toBe('ok');
-    const p = new TestPeer(channel, ['audio']);
-    peers.push(p);
-    return p;
-  }));
+  const call = await world.activeCall(api, t, link, 'Speaker');
+  const customer = world.peer(call.customer, ['audio']);
+  const agent = world.peer(call.agent, ['audio']);
   expect((await customer.start()).status).toBe('ok');
   expect((await agent.start()).status).toBe('ok');
   await eventually(() => customer.connected && agent.connected, 10000, 'both connected');
@@ -62,8 +51,8 @@ async function spokenCall(agentWav: string, customerWav: string) {
   await agent.startRealMedia({ audio: ['-i', agentWav, '-af', 'adelay=3000:all=1,apad=pad_dur=6'] }, 10);
   await customer.startRealMedia({ audio: ['-i', customerWav, '-af', 'adelay=6500:all=1,apad=pad_dur=2'] }, 10);
   await new Promise((resolve) => setTimeout(resolve, 10500));
-  expect((await api.post(`/api/v1/calls/${joined.callId}/complete`, {}, t.attendant)).status).toBe(200);
-  return joined.callId;
+  expect((await api.post(`/api/v1/calls/${call.callId}/complete`, {}, t.attendant)).status).toBe(200);
+  return call.callId;
 }
 
 describe('the local providers: pocketsphinx and an extractive summary', () => {

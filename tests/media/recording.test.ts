@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import { createLink, joinQueue } from '../helpers/calls';
-import { eventually, join as joinChannel, socketPool } from '../helpers/sockets';
-import { closeLeftoverSockets, TestPeer } from '../helpers/webrtc';
+import { createLink } from '../helpers/calls';
+import { eventually } from '../helpers/sockets';
+import { mediaWorld } from '../helpers/media-calls';
 import { TEST_TONE, TEST_VIDEO } from '../helpers/real-media';
 import { startFakeOpenAi } from '../helpers/fake-openai';
 import { startReceiver } from '../helpers/receiver';
@@ -23,8 +23,7 @@ let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let secret: string;
 let s3: any;
-const pool = socketPool(() => srv.url);
-const peers: TestPeer[] = [];
+const world = mediaWorld(() => srv.url);
 const MEDIA_SECONDS = 4;
 
 beforeAll(async () => {
@@ -51,12 +50,9 @@ beforeAll(async () => {
   const plan = await api.put('/api/v1/company', { company: { features: { recording: true, transcription: true, ai_summaries: true } } }, t.owner);
   expect(plan.status).toBe(200);
 });
-afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close();
-  pool.closeAll();
-});
+afterEach(() => world.afterEach());
 afterAll(async () => {
-  closeLeftoverSockets();
+  await world.afterAll();
   await srv?.stop();
   await openai?.close();
   await receiver?.close();
@@ -65,27 +61,16 @@ afterAll(async () => {
 
 /** An active call where the customer and the agent send real VP8 and Opus for MEDIA_SECONDS. */
 async function recordedCall() {
-  const joined = await joinQueue(api, link, { name: 'Gravada' });
-  expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
-  expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  const channels = [];
-  for (const token of [joined.websocketToken, t.attendant.token]) {
-    const channel = (await pool.open(token)).channel(`call:${joined.callId}`, {});
-    expect((await joinChannel(channel)).status).toBe('ok');
-    channels.push(channel);
-  }
-  const [customer, agent] = channels.map((c) => {
-    const p = new TestPeer(c, ['audio', 'video']);
-    peers.push(p);
-    return p;
-  });
+  const call = await world.activeCall(api, t, link, 'Gravada');
+  const customer = world.peer(call.customer, ['audio', 'video']);
+  const agent = world.peer(call.agent, ['audio', 'video']);
   expect((await customer.start()).status).toBe('ok');
   expect((await agent.start()).status).toBe('ok');
   await eventually(() => customer.connected && agent.connected, 10000, 'both connected');
   await customer.startRealMedia({ audio: TEST_TONE, video: TEST_VIDEO }, MEDIA_SECONDS);
   await agent.startRealMedia({ audio: TEST_TONE, video: TEST_VIDEO }, MEDIA_SECONDS);
   await new Promise((resolve) => setTimeout(resolve, MEDIA_SECONDS * 1000 + 500));
-  return joined.callId;
+  return call.callId;
 }
 
 const probe = (path: string) => JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path]).toString());

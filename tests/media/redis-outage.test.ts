@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import { createLink, joinQueue } from '../helpers/calls';
-import { eventually, join, socketPool } from '../helpers/sockets';
-import { closeLeftoverSockets, TestPeer } from '../helpers/webrtc';
+import { createLink } from '../helpers/calls';
+import { eventually } from '../helpers/sockets';
+import { mediaWorld } from '../helpers/media-calls';
 import { freePort } from '../../src/free-port';
 
 /**
@@ -17,8 +17,8 @@ let redisPort: number;
 let srv: TestServer;
 let api: Api;
 let t: TestTenant;
-const pool = socketPool(() => srv.url);
-const peers: TestPeer[] = [];
+const world = mediaWorld(() => srv.url);
+const { peer } = world;
 
 async function startRedis() {
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -44,54 +44,38 @@ beforeAll(async () => {
   t = await createTenant(api, 'sfu-redis');
 }, 60000);
 afterAll(async () => {
-  for (const p of peers.splice(0)) await p.close();
-  pool.closeAll();
-  closeLeftoverSockets();
+  await world.afterAll();
   await srv?.stop();
   await stopRedis();
 });
 
-function peer(channel: any) {
-  const p = new TestPeer(channel, ['audio', 'video']);
-  peers.push(p);
-  return p;
-}
-
 it('Redis gone: an offer is refused with a reply to try again, media already flowing goes on, and signalling works once Redis is back', async () => {
-  const link = await createLink(api, t.supervisor, t.departmentId);
-  const joined = await joinQueue(api, link, { name: 'Redis Outage' });
-  expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
-  expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  const customerChannel = (await pool.open(joined.websocketToken)).channel(`call:${joined.callId}`, {});
-  const agentChannel = (await pool.open(t.attendant.token)).channel(`call:${joined.callId}`, {});
-  expect((await join(customerChannel)).status).toBe('ok');
-  expect((await join(agentChannel)).status).toBe('ok');
-  const customer = peer(customerChannel);
-  const agent = peer(agentChannel);
+  const call = await world.activeCall(api, t, await createLink(api, t.supervisor, t.departmentId), 'Redis Outage');
+  const { customerId, customer: customerChannel } = call;
+  const customer = peer(customerChannel, ['audio', 'video']);
+  const agent = peer(call.agent, ['audio', 'video']);
   expect((await customer.start()).status).toBe('ok');
   expect((await agent.start()).status).toBe('ok');
   customer.startMedia();
   agent.startMedia();
-  const customerId = JSON.parse(Buffer.from(joined.websocketToken.split('.')[1], 'base64url').toString()).sub as string;
   await eventually(() => agent.from(customerId, 'video') > 5, 10000, 'media before the outage');
 
   await stopRedis();
-  const refused = await peer(customerChannel).start();
+  const refused = await peer(customerChannel, ['audio', 'video']).start();
   expect(refused).toEqual({ status: 'error', response: expect.objectContaining({ code: 'CONFLICT', reason: expect.stringMatching(/try again/) }) });
   const before = agent.from(customerId, 'video');
   await eventually(() => agent.from(customerId, 'video') > before + 5, 10000, 'media during the outage');
 
   await startRedis();
   const again = await eventually(async () => {
-    const reply = await peer(customerChannel).start();
+    const reply = await peer(customerChannel, ['audio', 'video']).start();
     return reply.status === 'ok' ? reply : undefined;
   }, 15000, 'an offer answered once Redis is back');
   expect(again).toEqual({ status: 'ok', response: {} });
 }, 60000);
 
 it('the server stops while Redis is gone', async () => {
-  for (const p of peers.splice(0)) await p.close();
-  pool.closeAll();
+  await world.afterEach();
   await stopRedis();
   const server = srv;
   srv = undefined as unknown as TestServer;

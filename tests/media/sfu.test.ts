@@ -1,16 +1,16 @@
 import { Api } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createTenant, type TestTenant } from '../helpers/tenants';
-import { createLink, joinQueue } from '../helpers/calls';
-import { eventually, join, push, socketPool } from '../helpers/sockets';
-import { closeLeftoverSockets, TestPeer } from '../helpers/webrtc';
+import { createLink } from '../helpers/calls';
+import { eventually, join, push } from '../helpers/sockets';
+import { mediaWorld } from '../helpers/media-calls';
 
 let srv: TestServer;
 let api: Api;
 let t: TestTenant;
 let link: string;
-const pool = socketPool(() => srv.url);
-const peers: TestPeer[] = [];
+const world = mediaWorld(() => srv.url);
+const { pool, peer } = world;
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -18,30 +18,14 @@ beforeAll(async () => {
   t = await createTenant(api, 'sfu');
   link = await createLink(api, t.supervisor, t.departmentId);
 });
-afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close();
-  pool.closeAll();
-});
+afterEach(() => world.afterEach());
 afterAll(async () => {
-  closeLeftoverSockets();
+  await world.afterAll();
   await srv?.stop();
 });
 
-const subject = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
-
 /** A call taken and started by the attendant, with the customer's and the agent's call channels joined. */
-async function activeCall() {
-  const joined = await joinQueue(api, link, { name: 'Carla Media' });
-  expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
-  expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  const customerSocket = await pool.open(joined.websocketToken);
-  const agentSocket = await pool.open(t.attendant.token);
-  const customer = customerSocket.channel(`call:${joined.callId}`, {});
-  const agent = agentSocket.channel(`call:${joined.callId}`, {});
-  expect((await join(customer)).status).toBe('ok');
-  expect((await join(agent)).status).toBe('ok');
-  return { callId: joined.callId, customerId: subject(joined.websocketToken), customer, agent };
-}
+const activeCall = () => world.activeCall(api, t, link, 'Carla Media');
 
 /** Customer and agent both offering audio and video and sending RTP on them. */
 async function talking(call: { customer: any; agent: any }) {
@@ -52,12 +36,6 @@ async function talking(call: { customer: any; agent: any }) {
   customer.startMedia();
   agent.startMedia();
   return { customer, agent };
-}
-
-function peer(channel: any, send: Array<'audio' | 'video'>) {
-  const p = new TestPeer(channel, send);
-  peers.push(p);
-  return p;
 }
 
 describe('the SFU behind the call channel', () => {
@@ -79,9 +57,8 @@ describe('the SFU behind the call channel', () => {
 describe('codecs', () => {
   it('a client that offers H264 and no VP8 sends and receives H264', async () => {
     const call = await activeCall();
-    const customer = new TestPeer(call.customer, ['audio', 'video'], 'H264');
-    const agent = new TestPeer(call.agent, ['audio', 'video'], 'H264');
-    peers.push(customer, agent);
+    const customer = peer(call.customer, ['audio', 'video'], 'H264');
+    const agent = peer(call.agent, ['audio', 'video'], 'H264');
     expect(await customer.start()).toEqual({ status: 'ok', response: {} });
     expect(await agent.start()).toEqual({ status: 'ok', response: {} });
     customer.startMedia();
@@ -231,8 +208,7 @@ describe('bad signalling gets an error reply, and the call, the room and the wor
     }
     await eventually(() => peers2[1].from(second.customerId, 'video') > 5 && peers1[1].from(first.customerId, 'video') > 5, 10000, 'both calls flowing');
     expect((await api.post(`/api/v1/calls/${first.callId}/monitor`, {}, t.supervisor)).status).toBe(200);
-    const flooder = new TestPeer({ on: () => undefined }, ['audio', 'video']);
-    peers.push(flooder);
+    const flooder = peer({ on: () => undefined }, ['audio', 'video']);
     for (const kind of ['audio', 'video'] as const) flooder.pc.addTransceiver(kind, { direction: 'sendrecv' });
     await flooder.pc.setLocalDescription(await flooder.pc.createOffer());
     const sdp = flooder.pc.localDescription!.sdp;

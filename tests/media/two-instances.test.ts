@@ -8,6 +8,7 @@ import { createTenant, type TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
 import { collect, connectPhoenix, eventually, join, quiet } from '../helpers/sockets';
 import { closeLeftoverSockets, TestPeer } from '../helpers/webrtc';
+import { tokenSubject } from '../helpers/media-calls';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const GRACE_S = 3;
@@ -36,7 +37,6 @@ const open = async (url: string, token: string) => {
   sockets.push(s);
   return s;
 };
-const subject = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -60,7 +60,7 @@ async function activeCall() {
   const joined = await joinQueue(api, link, { name: 'Two Sides' });
   expect((await api.post(`/api/v1/calls/${joined.callId}/assign`, {}, t.attendant)).status).toBe(200);
   expect((await api.post(`/api/v1/calls/${joined.callId}/start`, undefined, t.attendant)).status).toBe(200);
-  return { ...joined, customerId: subject(joined.websocketToken) };
+  return { ...joined, customerId: tokenSubject(joined.websocketToken) };
 }
 
 function peer(channel: any) {
