@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { QUEUES, onClient, type Jobs } from '../jobs/queue';
 import { parseWebhookUrl, resolveTarget, UnsafeUrl } from './url-guard';
 import { signatureHeader } from './signing';
-import { postJson } from './post';
+import { postJson, type PostResult as Result } from './post';
 import { PinnedAgents } from './agents';
 import { inPgTransaction } from '../jobs/pg-client';
 
@@ -36,8 +36,6 @@ const FINISH_SQL = `update webhook_deliveries w set status = v.status, response_
   from unnest($1::uuid[], $2::text[], $3::int[], $4::text[]) as v(id, status, response_status, last_error)
   where w.id = v.id`;
 
-interface Result { status?: number; error?: string }
-
 /** How long a batch's answers are waited for to be recorded together. */
 const TOGETHER_MS = 200;
 
@@ -59,8 +57,8 @@ export class WebhookDeliverer {
     private readonly counted: (outcome: Outcome) => void = () => undefined,
   ) {}
 
-  /** One attempt of each delivery; what became of each, in the order given. */
-  async attempt(deliveryIds: string[]): Promise<Array<Outcome | 'skipped'>> {
+  /** One attempt of each delivery (those already delivered, claimed or not due are skipped). */
+  async attempt(deliveryIds: string[]): Promise<void> {
     const claimSeconds = attemptSeconds(this.settings.timeoutMs);
     const { rows: claimed } = await this.pool.query<Claimed>(
       `update webhook_deliveries x set attempts = attempts + 1, last_attempt_at = now(), claimed_until = now() + make_interval(secs => $2)
@@ -70,14 +68,13 @@ export class WebhookDeliverer {
                   (select url from webhooks where id = x.webhook_id) as url, (select active from webhooks where id = x.webhook_id) as active`,
       [deliveryIds, claimSeconds],
     );
-    if (!claimed.length) return deliveryIds.map(() => 'skipped');
+    if (!claimed.length) return;
     const secrets = new Map<string, string[]>();
     const { rows } = await this.pool.query<{ webhook_id: string; secret: string }>(SECRETS_SQL, [[...new Set(claimed.map((d) => d.webhook_id))]]);
     for (const r of rows) secrets.set(r.webhook_id, [...(secrets.get(r.webhook_id) ?? []), r.secret]);
 
     // Most receivers answer within milliseconds and are recorded together; one that takes
     // longer is recorded on its own when it answers, not holding the others' records back.
-    const outcomes = new Map<string, Outcome>();
     const answers = claimed.map(async (d) => ({ d, result: await this.post(d, secrets.get(d.webhook_id) ?? []) }));
     const inTime: Array<{ d: Claimed; result: Result }> = [];
     for (const answer of answers) void answer.then((a) => inTime.push(a));
@@ -85,24 +82,22 @@ export class WebhookDeliverer {
     await Promise.race([Promise.all(answers), new Promise((resolve) => (timer = setTimeout(resolve, TOGETHER_MS)))]);
     clearTimeout(timer);
     const together = new Set(inTime.map((a) => a.d));
-    await this.record([...inTime], outcomes);
+    await this.record([...inTime]);
     await Promise.all(answers.map(async (answer, i) => {
-      if (!together.has(claimed[i])) await this.record([await answer], outcomes);
+      if (!together.has(claimed[i])) await this.record([await answer]);
     }));
-    return deliveryIds.map((id) => outcomes.get(id) ?? 'skipped');
   }
 
   /** Records what the receivers answered: final outcomes in one statement, retries each with its job. */
-  private async record(answers: Array<{ d: Claimed; result: Result }>, outcomes: Map<string, Outcome>) {
+  private async record(answers: Array<{ d: Claimed; result: Result }>) {
     const final: Array<{ d: Claimed; outcome: 'delivered' | 'failed'; result: Result }> = [];
     await Promise.all(answers.map(async ({ d, result }) => {
       const wait = this.settings.retrySchedule[d.attempts - 1];
       if (result.status !== undefined && result.status >= 200 && result.status < 300) final.push({ d, outcome: 'delivered', result });
       else if (wait === undefined || !d.url || !d.active) final.push({ d, outcome: 'failed', result });
-      else outcomes.set(d.id, await this.retryLater(d, wait, result));
+      else await this.retryLater(d, wait, result);
     }));
     if (final.length) await this.finish(final);
-    for (const f of final) outcomes.set(f.d.id, f.outcome);
   }
 
   /** Closes the kept connections to receivers. */
@@ -136,7 +131,7 @@ export class WebhookDeliverer {
     }
   }
 
-  private async retryLater(d: Claimed, wait: number, result: Result): Promise<Outcome> {
+  private async retryLater(d: Claimed, wait: number, result: Result) {
     await inPgTransaction(this.pool, async (client) => {
       await client.query(
         `update webhook_deliveries set response_status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4), claimed_until = null
@@ -146,6 +141,5 @@ export class WebhookDeliverer {
       await this.jobs.send(QUEUES.webhookDelivery, { deliveryId: d.id }, { startAfter: wait, db: onClient(client) });
     });
     this.counted('retry');
-    return 'retry';
   }
 }
