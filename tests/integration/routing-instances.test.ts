@@ -77,10 +77,13 @@ describe('automatic routing across two instances sharing PostgreSQL and Redis', 
       expect(seen).toHaveLength(3);
       expect(new Set(seen.map((e) => e.call_id)).size).toBe(3);
     }
-    // The waiting customers' positions still tell the truth: 1, 2, 3 in order of joining (the
-    // list is newest first).
+    // The waiting customers' positions still tell the truth: 1, 2, 3 in order of joining. The
+    // list oldest first orders as the queue does, by (inserted_at, id): concurrent joins can share
+    // an inserted_at, so the newest-first list reversed would break their tie the other way.
     expect(calls).toHaveLength(6);
-    const waiting = rows.filter((c) => c.status === 'queued').reverse();
+    const oldestFirst = (await one.get(`/api/v1/calls?department_id=${d.id}&page_size=50&sort_order=asc`, t.supervisor)).body.data as typeof rows;
+    const waiting = oldestFirst.filter((c) => c.status === 'queued');
+    expect(waiting.map((c) => c.id).sort()).toEqual(rows.filter((c) => c.status === 'queued').map((c) => c.id).sort());
     const positions = await Promise.all(waiting.map(async (c) => (await two.get(`/api/v1/call/status/${c.id}`)).body.data.position));
     expect(positions).toEqual([1, 2, 3]);
 
