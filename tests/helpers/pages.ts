@@ -58,6 +58,19 @@ export function pagesWorld(prefix: string, opts: { env?: Record<string, string>;
   return world;
 }
 
+/**
+ * Joins the queue from the customer page as `name`, once the page has settled the camera
+ * question (the preview playing, or its warning shown): the preview appears above the form and
+ * moves the button, so a click before it can miss.
+ */
+export async function joinFromPage(page: Page, name: string) {
+  await page.waitForSelector(byTestId('join-form'));
+  await page.waitForFunction(() => (document.querySelector('[data-testid="local-video"]') as HTMLVideoElement | null)?.videoWidth
+    || document.querySelector('[data-testid="media-error"]'));
+  await page.type(byTestId('name'), name);
+  await page.click(byTestId('join'));
+}
+
 /** Logs into the console by typing, as the user would. */
 export async function consoleLogin(page: Page, t: TestTenant, user: { email: string }) {
   await page.waitForSelector(byTestId('login-tenant'));

@@ -7,7 +7,7 @@ import type { TestTenant } from '../helpers/tenants';
 import { createLink, joinQueue } from '../helpers/calls';
 import { eventually } from '../helpers/sockets';
 import { framesDecoded, screenshot } from '../helpers/browser';
-import { byTestId, consoleLogin, pagesWorld } from '../helpers/pages';
+import { byTestId, consoleLogin, joinFromPage, pagesWorld } from '../helpers/pages';
 
 /** The console for supervisors and managers, and the agent's tools during a call. */
 const world = pagesWorld('console-page', { keepPages: true });
@@ -38,9 +38,7 @@ it('the agent takes a call from the console, tags it and shares a file during it
   expect(tag.status).toBe(201);
   agent = await consoleAs(t.attendant);
   customer = await world.open(`/call/${await createLink(api, t.supervisor, t.departmentId)}`);
-  await customer.waitForSelector(byTestId('join-form'));
-  await customer.type(byTestId('name'), 'Sam Supervised');
-  await customer.click(byTestId('join'));
+  await joinFromPage(customer, 'Sam Supervised');
   const item = await agent.waitForSelector(byTestId('queue-item'), { timeout: 10000 });
   callId = await item!.evaluate((el) => (el as HTMLElement).dataset.callId!);
   await agent.click(byTestId('take-call'));

@@ -4,7 +4,7 @@ import type { TestServer } from '../helpers/server';
 import type { TestTenant } from '../helpers/tenants';
 import { createLink } from '../helpers/calls';
 import { dropNetwork, launchChromium, openPage, screenshot } from '../helpers/browser';
-import { byTestId, consoleLogin, decodes, pagesWorld, text } from '../helpers/pages';
+import { byTestId, consoleLogin, decodes, joinFromPage, pagesWorld, text } from '../helpers/pages';
 
 /** The customer's page on its own: what it shows for bad links, closed hours, refused devices and lost networks. */
 const world = pagesWorld('customer-page');
@@ -18,11 +18,6 @@ beforeAll(() => {
 
 const open = world.open;
 
-async function joinAs(page: Page, name: string) {
-  await page.waitForSelector(byTestId('join-form'));
-  await page.type(byTestId('name'), name);
-  await page.click(byTestId('join'));
-}
 
 it('an unknown link shows the documented message, in English and in Portuguese', async () => {
   const en = await open('/call/no-such-link');
@@ -68,7 +63,7 @@ async function refusedJoinsAnyway(asking: Browser) {
   expect(await text(page, 'media-error')).toContain('Camera and microphone are blocked');
   expect(await page.$(byTestId('local-video'))).toBeNull();
   await screenshot(page, 'call-denied-desktop');
-  await joinAs(page, 'No Camera');
+  await joinFromPage(page, 'No Camera');
   await page.waitForSelector(byTestId('queue-position'));
   await page.click(byTestId('cancel'));
   await page.waitForSelector(byTestId('call-ended'));
@@ -85,7 +80,7 @@ it('no camera and no microphone at all: the page says so, and the customer can s
     await w.page.goto(`${srv.url}/call/${await createLink(api, t.supervisor, t.departmentId)}`);
     await w.page.waitForSelector(byTestId('media-error'));
     expect(await text(w.page, 'media-error')).toContain('No camera was found');
-    await joinAs(w.page, 'Deviceless Dan');
+    await joinFromPage(w.page, 'Deviceless Dan');
     await w.page.waitForSelector(byTestId('queue-position'));
     await w.page.click(byTestId('cancel'));
     await w.page.waitForSelector(byTestId('call-ended'));
@@ -122,7 +117,7 @@ it('when the socket cannot connect the page polls the status route, and still fo
       (window as any).__blockSockets = true;
     }),
   });
-  await joinAs(page, 'Polling Paula');
+  await joinFromPage(page, 'Polling Paula');
   await page.waitForSelector(byTestId('polling'), { timeout: 10000 });
   const position = await page.$eval(byTestId('queue-position'), (el) => Number((el as HTMLElement).dataset.position));
   expect(position).toBeGreaterThanOrEqual(1);
@@ -135,7 +130,7 @@ it('when the socket cannot connect the page polls the status route, and still fo
 it('a network drop during the call shows "reconnecting", then the call comes back with video both ways', async () => {
   const token = await createLink(api, t.supervisor, t.departmentId);
   const customer = await open(`/call/${token}`);
-  await joinAs(customer, 'Dropping Dora');
+  await joinFromPage(customer, 'Dropping Dora');
   await customer.waitForSelector(byTestId('queue-position'));
   const [call] = (await api.get('/api/v1/calls?search=Dropping&status=queued', t.attendant)).body.data;
   expect((await api.post(`/api/v1/calls/${call.id}/assign`, {}, t.attendant)).status).toBe(200);

@@ -1,5 +1,5 @@
 import { createLink, joinQueue } from '../helpers/calls';
-import { byTestId, consoleLogin, pagesWorld } from '../helpers/pages';
+import { byTestId, consoleLogin, joinFromPage, pagesWorld } from '../helpers/pages';
 
 /** An agent who takes a call and never starts it: after ASSIGN_TIMEOUT the customer's page is back in the queue. */
 const world = pagesWorld('requeue', { env: { ASSIGN_TIMEOUT: '2', TIMER_INTERVAL_MS: '200' } });
@@ -7,9 +7,7 @@ const world = pagesWorld('requeue', { env: { ASSIGN_TIMEOUT: '2', TIMER_INTERVAL
 it('the page shows the agent about to answer, then the queue position again when the call goes back', async () => {
   const { api, t } = world;
   const page = await world.open(`/call/${await createLink(api, t.supervisor, t.departmentId)}`);
-  await page.waitForSelector(byTestId('join-form'));
-  await page.type(byTestId('name'), 'Patient Pat');
-  await page.click(byTestId('join'));
+  await joinFromPage(page, 'Patient Pat');
   await page.waitForSelector(`${byTestId('queue-position')}[data-position="1"]`);
   const [call] = (await api.get('/api/v1/calls?status=queued', t.attendant)).body.data;
   expect((await api.post(`/api/v1/calls/${call.id}/assign`, {}, t.attendant)).status).toBe(200);
